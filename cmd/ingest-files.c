@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/ingest-files.h"
+#include "lib/ingest.h"
+#include "lib/reader.h"
+
+struct fp_ingest_files_opts
+fp_ingest_files_defaults(void)
+{
+	struct fp_ingest_files_opts o = {
+		.format = NULL,
+		.max_errors = 1000,
+		.memory = FP_INGEST_DEFAULT_MEMORY,
+		.progress = FP_PROGRESS_AUTO,
+		.quiet = false,
+	};
+
+	return o;
+}
+
+void
+fp_ingest_files_help(const char *usage_text)
+{
+	char formats[2048] = "";
+	size_t used = 0;
+
+	for (const struct fp_reader *const *r = fp_reader_all(); *r != NULL; r++) {
+		int n = snprintf(formats + used, sizeof(formats) - used, "                          %-10s %s\n",
+				 (*r)->name, (*r)->summary);
+
+		if (n < 0 || (size_t)n >= sizeof(formats) - used)
+			break;
+		used += (size_t)n;
+	}
+	printf(usage_text, formats);
+}
+
+int
+fp_ingest_files_option(struct fp_ingest_files_opts *o, const char *cmd, int opt,
+		       const char *arg)
+{
+	switch (opt) {
+	case 'f': o->format = arg; return 0;
+	case 'E':
+		if (!fp_parse_u64(&o->max_errors, arg, UINT64_MAX))
+			return fp_cli_usage(cmd, "--max-errors: not a number: '%s'", arg);
+		return 0;
+	case 'M':
+		if (!fp_parse_size(&o->memory, arg) || o->memory < (1u << 20))
+			return fp_cli_usage(cmd, "--memory: expected a size of at least 1M, like 256M: '%s'",
+					    arg);
+		return 0;
+	case 'P': o->progress = FP_PROGRESS_ON; return 0;
+	case 'q':
+		o->quiet = true;
+		o->progress = FP_PROGRESS_OFF;
+		return 0;
+	default: return fp_cli_bad_option(cmd);
+	}
+}
+
+int
+fp_ingest_files_check(const struct fp_ingest_files_opts *o, const char *cmd)
+{
+	if (o->format != NULL && fp_reader_find(o->format) == NULL)
+		return fp_cli_usage(cmd, "unknown format '%s'", o->format);
+	return 0;
+}
+
+static void
+on_reject(void *userdata, const struct fp_err *e)
+{
+	char buf[600];
+
+	(void)userdata;
+	fp_cli_progress_done();
+	fprintf(stderr, "%s\n", fp_err_format(buf, sizeof(buf), e));
+}
+
+static void
+on_progress(void *userdata, const struct fp_ingest_progress *p)
+{
+	(void)userdata;
+	if (p->size > 0)
+		fp_cli_progress("%s: %llu of %llu MB (%u%%), %llu lines", p->name,
+				(unsigned long long)(p->bytes >> 20),
+				(unsigned long long)(p->size >> 20),
+				(unsigned)(p->bytes * 100 / p->size), (unsigned long long)p->lines);
+	else
+		fp_cli_progress("%s: %llu MB, %llu lines", p->name,
+				(unsigned long long)(p->bytes >> 20), (unsigned long long)p->lines);
+}
+
+static void
+summary(const char *path, const struct fp_ingest_stats *s)
+{
+	if (s->duplicate) {
+		if (strcmp(s->duplicate_of, path) == 0)
+			printf("%s: already ingested, skipped\n", path);
+		else
+			printf("%s: already ingested as %s, skipped\n", path, s->duplicate_of);
+		return;
+	}
+	printf("%s: %s%s, %llu lines: %llu flows, %llu skipped, %llu rejected\n", path,
+	       s->format != NULL ? s->format : "empty", s->detected ? " (detected)" : "",
+	       (unsigned long long)s->lines, (unsigned long long)s->records,
+	       (unsigned long long)s->skipped, (unsigned long long)s->rejected);
+}
+
+int
+fp_ingest_files(struct fp_db *db, const struct fp_ingest_files_opts *o, int n, char **files)
+{
+	struct fp_ingest_opts io = {
+		.format = o->format,
+		.max_errors = o->max_errors,
+		.memory = o->memory,
+		.on_reject = on_reject,
+		.on_progress = on_progress,
+	};
+	struct fp_ingest *ing = NULL;
+	struct fp_err err = { 0 };
+	int status = 0, r;
+
+	fp_cli_progress_init(o->progress);
+	r = fp_ingest_new(&ing, db, &io, &err);
+	if (r < 0) {
+		fp_cli_error(&err);
+		return r;
+	}
+	for (int i = 0; i < n; i++) {
+		struct fp_ingest_stats s;
+
+		fp_err_clear(&err);
+		r = fp_ingest_file(ing, &s, files[i], &err);
+		fp_cli_progress_done();
+		if (r < 0) {
+			fp_cli_error(&err);
+			if (status == 0)
+				status = r;
+			/* An exhausted error budget or a broken database ends the run. */
+			if (r == FP_EDB || fp_ingest_errors(ing) > o->max_errors)
+				break;
+			continue;
+		}
+		if (!o->quiet)
+			summary(files[i], &s);
+	}
+	fflush(stdout);
+	fp_ingest_free(ing);
+	return status;
+}

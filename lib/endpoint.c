@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/endpoint.h"
+#include "lib/util-k8s.h"
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	const struct fp_label *x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
+static const char *
+label_value(const struct fp_label *labels, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(labels[i].key, key) == 0)
+			return labels[i].value;
+	return NULL;
+}
+
+/* Characters of names Kubernetes generates (rand.String, SafeEncodeString). */
+static bool
+is_gen_char(char c)
+{
+	return strchr("bcdfghjklmnpqrstvwxz2456789", c) != NULL && c != '\0';
+}
+
+/* Does @s end in "-" followed by @n generated characters? */
+static bool
+has_gen_suffix(const char *s, size_t len, size_t n)
+{
+	if (len < n + 2 || s[len - n - 1] != '-')
+		return false;
+	for (size_t i = len - n; i < len; i++)
+		if (!is_gen_char(s[i]))
+			return false;
+	return true;
+}
+
+static bool
+ends_with_dash(const char *s, size_t len, const char *tail)
+{
+	size_t n = strlen(tail);
+
+	return len > n + 1 && s[len - n - 1] == '-' && memcmp(s + len - n, tail, n) == 0;
+}
+
+bool
+fp_endpoint_guess_workload(size_t *len_out, const char **kind_out, const char *pod,
+			   const struct fp_label *labels, size_t n_labels)
+{
+	size_t len = strlen(pod);
+	const char *v;
+
+	/* What the pod's own labels prove comes first. */
+	v = label_value(labels, n_labels, "statefulset.kubernetes.io/pod-name");
+	if (v != NULL && strcmp(v, pod) == 0) {
+		size_t i = len;
+
+		while (i > 0 && pod[i - 1] >= '0' && pod[i - 1] <= '9')
+			i--;
+		if (i > 1 && i < len && pod[i - 1] == '-') {
+			*len_out = i - 1;
+			*kind_out = "StatefulSet";
+			return true;
+		}
+	}
+	v = label_value(labels, n_labels, "pod-template-hash");
+	if (v != NULL && has_gen_suffix(pod, len, 5) && ends_with_dash(pod, len - 6, v)) {
+		*len_out = len - 6 - strlen(v) - 1;
+		*kind_out = "Deployment";
+		return true;
+	}
+	v = label_value(labels, n_labels, "batch.kubernetes.io/job-name");
+	if (v == NULL)
+		v = label_value(labels, n_labels, "job-name");
+	if (v != NULL && has_gen_suffix(pod, len, 5) && strlen(v) == len - 6 &&
+	    memcmp(pod, v, len - 6) == 0) {
+		size_t i = len - 6;
+
+		/* A CronJob names its Jobs <cronjob>-<scheduled minute>. */
+		while (i > 0 && pod[i - 1] >= '0' && pod[i - 1] <= '9')
+			i--;
+		if (len - 6 - i >= 8 && i > 1 && pod[i - 1] == '-') {
+			*len_out = i - 1;
+			*kind_out = "CronJob";
+		} else {
+			*len_out = len - 6;
+			*kind_out = "Job";
+		}
+		return true;
+	}
+	if (label_value(labels, n_labels, "controller-revision-hash") != NULL &&
+	    label_value(labels, n_labels, "pod-template-generation") != NULL &&
+	    has_gen_suffix(pod, len, 5)) {
+		*len_out = len - 6;
+		*kind_out = "DaemonSet";
+		return true;
+	}
+	/*
+	 * CNIs drop the hash labels from their identities, so fall back on the
+	 * shape of generated names: <deployment>-<hash>-<5>, <name>-<5>,
+	 * <statefulset>-<ordinal>.
+	 */
+	if (has_gen_suffix(pod, len, 5)) {
+		size_t rs = len - 6;
+
+		for (size_t h = 10; h >= 6; h--) {
+			if (has_gen_suffix(pod, rs, h)) {
+				*len_out = rs - h - 1;
+				*kind_out = "Deployment";
+				return true;
+			}
+		}
+		*len_out = rs;
+		/* a DaemonSet, Job or bare ReplicaSet: the name cannot tell */
+		*kind_out = NULL;
+		return true;
+	}
+	{
+		size_t i = len;
+
+		while (i > 0 && pod[i - 1] >= '0' && pod[i - 1] <= '9')
+			i--;
+		if (i > 1 && i < len && len - i <= 5 && pod[i - 1] == '-') {
+			*len_out = i - 1;
+			*kind_out = "StatefulSet";
+			return true;
+		}
+	}
+	return false;
+}
+
+int
+fp_endpoint_normalize(struct fp_endpoint *ep, struct fp_arena *arena, struct fp_err *err)
+{
+	size_t n = 0;
+
+	if (ep->n_labels > 1)
+		qsort(ep->labels, ep->n_labels, sizeof(*ep->labels), label_cmp);
+	for (size_t i = 1; i < ep->n_labels; i++)
+		if (strcmp(ep->labels[i - 1].key, ep->labels[i].key) == 0 &&
+		    strcmp(ep->labels[i - 1].value, ep->labels[i].value) != 0)
+			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+					  "label \"%s\" given twice with different values",
+					  ep->labels[i].key);
+	if (ep->kind == FP_EP_POD && ep->pod != NULL && ep->workload == NULL) {
+		size_t wlen;
+		const char *kind;
+
+		if (fp_endpoint_guess_workload(&wlen, &kind, ep->pod, ep->labels, ep->n_labels)) {
+			ep->workload = fp_arena_strndup(arena, ep->pod, wlen);
+			ep->workload_kind = kind;
+		} else {
+			ep->workload = ep->pod;
+			ep->workload_kind = "Pod";
+		}
+		if (ep->workload == NULL)
+			return fp_err_nomem(err);
+	}
+	for (size_t i = 0; i < ep->n_labels; i++) {
+		const char *k = ep->labels[i].key;
+
+		if (fp_k8s_is_volatile_label(k, strlen(k)))
+			continue;
+		if (n > 0 && strcmp(ep->labels[n - 1].key, k) == 0)
+			continue;
+		ep->labels[n++] = ep->labels[i];
+	}
+	ep->n_labels = n;
+	/* Labels say who a pod is; its name and address only say which copy. */
+	if (ep->kind == FP_EP_POD && n > 0) {
+		ep->pod = NULL;
+		memset(&ep->addr, 0, sizeof(ep->addr));
+	}
+	if (ep->kind != FP_EP_POD) {
+		ep->ns = NULL;
+		ep->pod = NULL;
+		ep->workload = NULL;
+		ep->workload_kind = NULL;
+		ep->n_labels = 0;
+	}
+	return 0;
+}
+
+int
+fp_endpoint_labels_text(struct fp_buf *out, const struct fp_label *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fp_buf_printf(out, "%s%s=%s", i > 0 ? "," : "", labels[i].key,
+				  labels[i].value) < 0)
+			return FP_ENOMEM;
+	return 0;
+}
+
+int
+fp_endpoint_key(struct fp_buf *out, const struct fp_endpoint *ep)
+{
+	char ip[FP_ADDR_BUFSZ] = "";
+
+	if (ep->addr.family != 0)
+		fp_addr_format(ip, &ep->addr);
+	if (fp_buf_printf(out, "%d|%s|%s|%s|%s|%s|", (int)ep->kind, ep->ns ? ep->ns : "",
+			  ep->workload ? ep->workload : "",
+			  ep->workload_kind ? ep->workload_kind : "", ep->pod ? ep->pod : "",
+			  ip) < 0)
+		return FP_ENOMEM;
+	return fp_endpoint_labels_text(out, ep->labels, ep->n_labels);
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "lib/store.h"
+
+/* A count is saturated rather than allowed to turn into a float. */
+#define MERGE_COUNTS                                                                \
+	"ON CONFLICT(bucket, src, dst, proto, port, verdict, reason) DO UPDATE SET " \
+	"count = CASE WHEN count > 9223372036854775807 - excluded.count "           \
+	"THEN 9223372036854775807 ELSE count + excluded.count END, "                \
+	"first_seen = min(first_seen, excluded.first_seen), "                       \
+	"last_seen = max(last_seen, excluded.last_seen)"
+
+int
+fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_out, size_t size,
+		     struct fp_err *err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	int r;
+
+	if (fp_db_prepare(db, &st, "SELECT path FROM sources WHERE fingerprint = ?", err) < 0)
+		return FP_EDB;
+	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
+	r = fp_db_step(db, st, err);
+	if (r < 0)
+		return FP_EDB;
+	if (r != SQLITE_ROW)
+		return 0;
+	snprintf(path_out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	return 1;
+}
+
+int
+fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+
+	if (fp_db_prepare(db, &st, "DELETE FROM staging WHERE fingerprint = ?", err) < 0)
+		return FP_EDB;
+	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
+	return fp_db_step(db, st, err) < 0 ? FP_EDB : 0;
+}
+
+/* Bind field @idx (1-based) of a '|'-separated key; empty binds NULL. */
+static void
+bind_field(sqlite3_stmt *st, int idx, const char *start, const char *end)
+{
+	if (end == start)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_text(st, idx, start, (int)(end - start), SQLITE_TRANSIENT);
+}
+
+static int
+intern_endpoint(struct fp_db *db, sqlite3_stmt *ins, sqlite3_stmt *sel, const char *key,
+		int64_t *id_out, struct fp_err *err)
+{
+	const char *p = key, *bar;
+	int field = 0, r;
+
+	sqlite3_reset(ins);
+	sqlite3_clear_bindings(ins);
+	sqlite3_bind_text(ins, 1, key, -1, SQLITE_STATIC);
+	/* kind|namespace|workload|workload_kind|pod|ip|labels */
+	while (field < 7) {
+		bar = field < 6 ? strchr(p, '|') : p + strlen(p);
+		if (bar == NULL)
+			return fp_err_set(err, FP_EDB, fp_db_path(db), 0, 0,
+					  "malformed endpoint key '%s'", key);
+		if (field == 0)
+			sqlite3_bind_int(ins, 2, p[0] >= '0' && p[0] <= '9' ? p[0] - '0' : 0);
+		else
+			bind_field(ins, field + 2, p, bar);
+		p = bar + 1;
+		field++;
+	}
+	if (fp_db_step(db, ins, err) < 0)
+		return FP_EDB;
+	sqlite3_reset(sel);
+	sqlite3_bind_text(sel, 1, key, -1, SQLITE_STATIC);
+	r = fp_db_step(db, sel, err);
+	if (r < 0)
+		return FP_EDB;
+	if (r != SQLITE_ROW)
+		return fp_err_set(err, FP_EDB, fp_db_path(db), 0, 0, "endpoint vanished");
+	*id_out = sqlite3_column_int64(sel, 0);
+	return 0;
+}
+
+int
+fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint, bool staging,
+		struct fp_err *err)
+{
+	_cleanup_stmt_ sqlite3_stmt *ins_ep = NULL;
+	_cleanup_stmt_ sqlite3_stmt *sel_ep = NULL;
+	_cleanup_stmt_ sqlite3_stmt *ins = NULL;
+	struct fp_tuple *tuples = NULL;
+	size_t n = 0;
+	int r = FP_EDB;
+
+	if (fp_db_prepare(db, &ins_ep,
+			  "INSERT INTO endpoints(key, kind, namespace, workload, workload_kind, "
+			  "pod, ip, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+			  "ON CONFLICT(key) DO NOTHING",
+			  err) < 0 ||
+	    fp_db_prepare(db, &sel_ep, "SELECT id FROM endpoints WHERE key = ?", err) < 0)
+		return FP_EDB;
+	if (staging)
+		r = fp_db_prepare(db, &ins,
+				  "INSERT INTO staging(fingerprint, bucket, src, dst, proto, port, "
+				  "verdict, reason, count, first_seen, last_seen) "
+				  "VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+				  err);
+	else
+		r = fp_db_prepare(db, &ins,
+				  "INSERT INTO flows(bucket, src, dst, proto, port, verdict, "
+				  "reason, count, first_seen, last_seen) "
+				  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) " MERGE_COUNTS,
+				  err);
+	if (r < 0)
+		return FP_EDB;
+	r = FP_EDB;
+	for (uint32_t i = 0; i < fp_flowtab_n_endpoints(t); i++) {
+		int64_t *slot = fp_flowtab_endpoint_slot(t, i);
+
+		/* The slot survives spills, so each endpoint is looked up once. */
+		if (*slot == 0 &&
+		    intern_endpoint(db, ins_ep, sel_ep, fp_flowtab_endpoint_key(t, i), slot, err) < 0)
+			return FP_EDB;
+	}
+	if (fp_flowtab_sorted(&tuples, &n, t) < 0)
+		return fp_err_nomem(err);
+	for (size_t i = 0; i < n; i++) {
+		const struct fp_tuple *k = &tuples[i];
+
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, k->bucket);
+		sqlite3_bind_int64(ins, 2, *fp_flowtab_endpoint_slot(t, k->src));
+		sqlite3_bind_int64(ins, 3, *fp_flowtab_endpoint_slot(t, k->dst));
+		sqlite3_bind_int(ins, 4, k->proto);
+		sqlite3_bind_int(ins, 5, k->port);
+		sqlite3_bind_int(ins, 6, k->verdict);
+		sqlite3_bind_int(ins, 7, k->reason);
+		sqlite3_bind_int64(ins, 8, k->count > INT64_MAX ? INT64_MAX : (int64_t)k->count);
+		sqlite3_bind_int64(ins, 9, k->first);
+		sqlite3_bind_int64(ins, 10, k->last);
+		if (staging)
+			sqlite3_bind_text(ins, 11, fingerprint, -1, SQLITE_STATIC);
+		if (fp_db_step(db, ins, err) < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	free(tuples);
+	return r;
+}
+
+int
+fp_store_merge_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+
+	/* "WHERE true" keeps SQLite from reading ON CONFLICT as a join clause. */
+	if (fp_db_prepare(db, &st,
+			  "INSERT INTO flows(bucket, src, dst, proto, port, verdict, reason, "
+			  "count, first_seen, last_seen) "
+			  "SELECT bucket, src, dst, proto, port, verdict, reason, count, "
+			  "first_seen, last_seen FROM staging WHERE fingerprint = ? AND true "
+			  MERGE_COUNTS,
+			  err) < 0)
+		return FP_EDB;
+	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
+	if (fp_db_step(db, st, err) < 0)
+		return FP_EDB;
+	return fp_store_drop_staging(db, fingerprint, err);
+}
+
+int
+fp_store_source(struct fp_db *db, const struct fp_store_source *src,
+		const struct fp_store_reject *rejects, size_t n_rejects, struct fp_err *err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	_cleanup_stmt_ sqlite3_stmt *rej = NULL;
+	int64_t id;
+
+	if (fp_db_prepare(db, &st,
+			  "INSERT INTO sources(fingerprint, path, format, bytes, lines, records, "
+			  "connections, skipped, skipped_detail, rejected, first_seen, last_seen) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  err) < 0)
+		return FP_EDB;
+	sqlite3_bind_text(st, 1, src->fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, src->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, src->format, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (int64_t)src->bytes);
+	sqlite3_bind_int64(st, 5, (int64_t)src->lines);
+	sqlite3_bind_int64(st, 6, (int64_t)src->records);
+	sqlite3_bind_int64(st, 7, src->connections > INT64_MAX ? INT64_MAX : (int64_t)src->connections);
+	sqlite3_bind_int64(st, 8, (int64_t)src->skipped);
+	sqlite3_bind_text(st, 9, src->skipped_detail, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, (int64_t)src->rejected);
+	if (src->first <= src->last) {
+		sqlite3_bind_int64(st, 11, src->first);
+		sqlite3_bind_int64(st, 12, src->last);
+	}
+	if (fp_db_step(db, st, err) < 0)
+		return FP_EDB;
+	id = sqlite3_last_insert_rowid(fp_db_handle(db));
+	if (n_rejects == 0)
+		return 0;
+	if (fp_db_prepare(db, &rej,
+			  "INSERT OR IGNORE INTO rejects(source, line, reason) VALUES (?, ?, ?)",
+			  err) < 0)
+		return FP_EDB;
+	for (size_t i = 0; i < n_rejects; i++) {
+		sqlite3_reset(rej);
+		sqlite3_bind_int64(rej, 1, id);
+		sqlite3_bind_int64(rej, 2, rejects[i].line);
+		sqlite3_bind_text(rej, 3, rejects[i].reason, -1, SQLITE_STATIC);
+		if (fp_db_step(db, rej, err) < 0)
+			return FP_EDB;
+	}
+	return 0;
+}

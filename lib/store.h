@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store.h - writing ingested data: endpoints, flow tuples, sources and
+ * rejects.  Only ingest calls these; every write happens inside a
+ * transaction the caller opened with fp_db_begin().
+ */
+#ifndef FP_STORE_H
+#define FP_STORE_H
+
+#include <stdint.h>
+
+#include "lib/db.h"
+#include "lib/err.h"
+#include "lib/flowtab.h"
+
+struct fp_store_source {
+	const char *fingerprint;
+	const char *path;
+	const char *format;
+	uint64_t bytes, lines, records, connections, skipped, rejected;
+	const char *skipped_detail; /* JSON object text */
+	int64_t first, last;        /* INT64_MAX / INT64_MIN when no flow */
+};
+
+struct fp_store_reject {
+	long line;
+	const char *reason;
+};
+
+/*
+ * Look up a completed source by fingerprint: returns 1 and copies its path
+ * into @path_out (of @size bytes), 0 when unknown, or FP_EDB.
+ */
+int fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_out,
+			 size_t size, struct fp_err *err);
+
+/* Forget the parked rows of an ingest of @fingerprint that never finished. */
+int fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err);
+
+/*
+ * Write the tuples of @t: into staging under @fingerprint when @staging,
+ * else merged into flows.  Endpoints are interned first (their database ids
+ * are cached in the table's slots).
+ */
+int fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint,
+		    bool staging, struct fp_err *err);
+
+/* Move the parked rows of @fingerprint into flows. */
+int fp_store_merge_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err);
+
+/* Record a completed source and its rejects. */
+int fp_store_source(struct fp_db *db, const struct fp_store_source *src,
+		    const struct fp_store_reject *rejects, size_t n_rejects, struct fp_err *err);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * util-k8s.h - the API server's rules for names and labels, and flowpol's
+ * knowledge of which labels identify a workload.
+ *
+ * Every namespace, name, label key and label value that reaches a policy, a
+ * file name or the report passes one of these checks first: a value that the
+ * API server would refuse is never emitted.
+ */
+#ifndef FP_UTIL_K8S_H
+#define FP_UTIL_K8S_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FP_K8S_LABEL_MAX 63
+#define FP_K8S_SUBDOMAIN_MAX 253
+
+/* RFC 1123 label: lower-case alphanumerics and '-', at most 63 (namespaces). */
+bool fp_k8s_is_dns_label(const char *s, size_t len);
+/* RFC 1123 subdomain: dot-separated, at most 253 (object names). */
+bool fp_k8s_is_dns_subdomain(const char *s, size_t len);
+/* A label or annotation key: [prefix/]name. */
+bool fp_k8s_is_label_key(const char *s, size_t len);
+/* A label value: empty, or at most 63 of [A-Za-z0-9_.-] with alnum ends. */
+bool fp_k8s_is_label_value(const char *s, size_t len);
+
+/*
+ * True for labels that change with every rollout or pod and so must never be
+ * selected: pod-template-hash, controller-revision-hash, ...
+ */
+bool fp_k8s_is_volatile_label(const char *key, size_t len);
+/*
+ * True for labels that a CNI adds to its own view of a pod and that are not
+ * pod labels at all (Cilium's io.cilium.k8s.*, io.kubernetes.pod.namespace).
+ */
+bool fp_k8s_is_cni_label(const char *key, size_t len);
+
+/*
+ * Preference rank of a label key for selectors: well-known identity keys
+ * first (0, 1, ...), then ordinary keys, then keys that describe a version or
+ * a tool rather than the workload.  Lower is better.
+ */
+int fp_k8s_label_rank(const char *key);
+
+#endif

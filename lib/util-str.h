@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * util-str.h - small string helpers that C11 and POSIX lack.
+ */
+#ifndef FP_UTIL_STR_H
+#define FP_UTIL_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+/* The first occurrence of @needle in @hay (memmem() is a GNU extension). */
+static inline const char *
+fp_memmem(const char *hay, size_t hay_len, const char *needle, size_t needle_len)
+{
+	if (needle_len == 0)
+		return hay;
+	while (hay_len >= needle_len) {
+		const char *p = memchr(hay, needle[0], hay_len - needle_len + 1);
+
+		if (p == NULL)
+			return NULL;
+		if (memcmp(p, needle, needle_len) == 0)
+			return p;
+		hay_len -= (size_t)(p - hay) + 1;
+		hay = p + 1;
+	}
+	return NULL;
+}
+
+/* Does @s of @len bytes contain the literal @lit? */
+#define fp_contains(s, len, lit) (fp_memmem((s), (len), (lit), sizeof(lit) - 1) != NULL)
+
+/* Does @s of @len bytes equal the literal @lit? */
+#define fp_equals(s, len, lit) ((len) == sizeof(lit) - 1 && memcmp((s), (lit), (len)) == 0)
+
+#endif
