@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test-util.c - the util-* modules: time, addresses, Kubernetes names,
+ * hashing, buffers and arenas.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lib/util-arena.h"
+#include "lib/util-buf.h"
+#include "lib/util-hash.h"
+#include "lib/util-k8s.h"
+#include "lib/util-net.h"
+#include "lib/util-time.h"
+#include "tests/fp-check.h"
+
+static int64_t
+t(const char *s)
+{
+	int64_t v = 0;
+
+	ck_assert_int_eq(fp_time_parse_rfc3339(&v, NULL, s, strlen(s)), 0);
+	return v;
+}
+
+static bool
+bad_time(const char *s)
+{
+	int64_t v;
+
+	return fp_time_parse_rfc3339(&v, NULL, s, strlen(s)) == FP_EINPUT;
+}
+
+START_TEST(test_time_parse_rfc3339)
+{
+	int32_t ns;
+	int64_t v;
+	char buf[FP_TIME_BUFSZ];
+
+	ck_assert_int_eq(t("1970-01-01T00:00:00Z"), 0);
+	ck_assert_int_eq(t("2026-11-19T00:00:00Z"), 1795046400);
+	ck_assert_int_eq(t("2026-11-19T02:00:00+02:00"), 1795046400);
+	ck_assert_int_eq(t("2026-11-18T23:30:00-00:30"), 1795046400);
+	ck_assert_int_eq(t("2024-02-29T12:00:00z"), 1709208000);
+	ck_assert_int_eq(fp_time_parse_rfc3339(&v, &ns, "2021-06-16T16:52:13.136834446Z", 30), 0);
+	ck_assert_int_eq(ns, 136834446);
+	ck_assert_str_eq(fp_time_format(buf, v), "2021-06-16T16:52:13Z");
+	ck_assert_str_eq(fp_time_format(buf, -1), "1969-12-31T23:59:59Z");
+}
+END_TEST
+
+START_TEST(test_time_rejects_invalid)
+{
+	ck_assert(bad_time(""));
+	ck_assert(bad_time("2026-11-19"));
+	ck_assert(bad_time("2026-11-19T00:00:00"));
+	ck_assert(bad_time("2026-13-01T00:00:00Z"));
+	ck_assert(bad_time("2025-02-29T00:00:00Z"));
+	ck_assert(bad_time("2026-11-19T24:00:00Z"));
+	ck_assert(bad_time("2026-11-19T00:00:00.Z"));
+	ck_assert(bad_time("2026-11-19T00:00:00Zjunk"));
+	ck_assert(bad_time("2026-11-19T00:00:00+2:00"));
+}
+END_TEST
+
+START_TEST(test_time_durations)
+{
+	int64_t v;
+
+	ck_assert_int_eq(fp_time_parse_duration(&v, "7d"), 0);
+	ck_assert_int_eq(v, 7 * 86400);
+	ck_assert_int_eq(fp_time_parse_duration(&v, "1d12h30m5s"), 0);
+	ck_assert_int_eq(v, 86400 + 12 * 3600 + 30 * 60 + 5);
+	ck_assert_int_eq(fp_time_parse_duration(&v, "2w"), 0);
+	ck_assert_int_eq(v, 14 * 86400);
+	ck_assert_int_eq(fp_time_parse_duration(&v, "7"), FP_EINPUT);
+	ck_assert_int_eq(fp_time_parse_duration(&v, "d"), FP_EINPUT);
+	ck_assert_int_eq(fp_time_parse_duration(&v, "-1d"), FP_EINPUT);
+	ck_assert_int_eq(fp_time_parse_duration(&v, "99999999999999999999d"), FP_EINPUT);
+	ck_assert_int_eq(fp_time_parse_arg(&v, "30m", 10000), 0);
+	ck_assert_int_eq(v, 10000 - 1800);
+	ck_assert_int_eq(fp_time_parse_arg(&v, "1970-01-01T01:00:00Z", 10000), 0);
+	ck_assert_int_eq(v, 3600);
+}
+END_TEST
+
+static bool
+addr_roundtrip(const char *in, const char *want)
+{
+	struct fp_addr a;
+	char buf[FP_ADDR_BUFSZ];
+
+	if (fp_addr_parse(&a, in, strlen(in)) < 0)
+		return want == NULL;
+	return want != NULL && strcmp(fp_addr_format(buf, &a), want) == 0;
+}
+
+START_TEST(test_net_addresses)
+{
+	ck_assert(addr_roundtrip("10.0.2.16", "10.0.2.16"));
+	ck_assert(addr_roundtrip("0.0.0.0", "0.0.0.0"));
+	ck_assert(addr_roundtrip("2001:DB8:0:0::1", "2001:db8::1"));
+	ck_assert(addr_roundtrip("64.6.160", NULL));
+	ck_assert(addr_roundtrip("256.1.1.1", NULL));
+	ck_assert(addr_roundtrip("010.1.1.1", NULL));
+	ck_assert(addr_roundtrip("1.2.3.4 ", NULL));
+	ck_assert(addr_roundtrip("fe80::1%eth0", NULL));
+	ck_assert(addr_roundtrip("", NULL));
+}
+END_TEST
+
+START_TEST(test_net_cidrs)
+{
+	struct fp_cidr c, d;
+	struct fp_addr a;
+	char buf[FP_ADDR_BUFSZ];
+
+	ck_assert_int_eq(fp_cidr_parse(&c, "10.244.0.0/16", true), 0);
+	ck_assert_str_eq(fp_cidr_format(buf, &c), "10.244.0.0/16");
+	ck_assert_int_eq(fp_addr_parse(&a, "10.244.3.7", 10), 0);
+	ck_assert(fp_cidr_contains(&c, &a));
+	ck_assert_int_eq(fp_addr_parse(&a, "10.245.0.1", 10), 0);
+	ck_assert(!fp_cidr_contains(&c, &a));
+	ck_assert_int_eq(fp_cidr_parse(&c, "10.244.1.0/16", true), FP_EINPUT);
+	ck_assert_int_eq(fp_cidr_parse(&c, "10.244.1.0/16", false), 0);
+	ck_assert_str_eq(fp_cidr_format(buf, &c), "10.244.0.0/16");
+	ck_assert_int_eq(fp_cidr_parse(&d, "10.244.8.0/24", true), 0);
+	ck_assert(fp_cidr_within(&d, &c));
+	ck_assert(!fp_cidr_within(&c, &d));
+	ck_assert(fp_cidr_overlaps(&c, &d));
+	ck_assert_int_eq(fp_cidr_parse(&c, "10.0.0.0/33", true), FP_EINPUT);
+	ck_assert_int_eq(fp_cidr_parse(&c, "10.0.0.0/", true), FP_EINPUT);
+	ck_assert_int_eq(fp_cidr_parse(&c, "10.0.0.0/08", true), FP_EINPUT);
+	ck_assert_int_eq(fp_cidr_parse(&c, "2001:db8::/32", true), 0);
+	ck_assert_str_eq(fp_cidr_format(buf, &c), "2001:db8::/32");
+}
+END_TEST
+
+START_TEST(test_k8s_names)
+{
+	ck_assert(fp_k8s_is_dns_label("prod", 4));
+	ck_assert(!fp_k8s_is_dns_label("../../etc", 9));
+	ck_assert(!fp_k8s_is_dns_label("prod/x", 6));
+	ck_assert(!fp_k8s_is_dns_label("Prod", 4));
+	ck_assert(!fp_k8s_is_dns_label("-prod", 5));
+	ck_assert(!fp_k8s_is_dns_label("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 64));
+	ck_assert(fp_k8s_is_dns_subdomain("reviews-v1.x", 12));
+	ck_assert(!fp_k8s_is_dns_subdomain("reviews..x", 10));
+	ck_assert(fp_k8s_is_label_key("app.kubernetes.io/name", 22));
+	ck_assert(fp_k8s_is_label_key("app", 3));
+	ck_assert(!fp_k8s_is_label_key("app: x", 6));
+	ck_assert(!fp_k8s_is_label_key("/name", 5));
+	ck_assert(!fp_k8s_is_label_key("Bad_Prefix/name", 15));
+	ck_assert(!fp_k8s_is_label_key("a\nb", 3));
+	ck_assert(fp_k8s_is_label_value("", 0));
+	ck_assert(fp_k8s_is_label_value("v1.2_3-x", 8));
+	ck_assert(!fp_k8s_is_label_value("{x}", 3));
+	ck_assert(!fp_k8s_is_label_value("\"q\"", 3));
+	ck_assert(!fp_k8s_is_label_value("-x", 2));
+	ck_assert(fp_k8s_is_volatile_label("pod-template-hash", 17));
+	ck_assert(fp_k8s_is_volatile_label("batch.kubernetes.io/job-name", 28));
+	ck_assert(!fp_k8s_is_volatile_label("app", 3));
+	ck_assert(fp_k8s_is_cni_label("io.cilium.k8s.policy.cluster", 28));
+	ck_assert_int_lt(fp_k8s_label_rank("app.kubernetes.io/name"), fp_k8s_label_rank("app"));
+	ck_assert_int_lt(fp_k8s_label_rank("version"), fp_k8s_label_rank("helm.sh/chart"));
+}
+END_TEST
+
+START_TEST(test_hash_streaming_matches_oneshot)
+{
+	char data[1000];
+	struct fp_hasher h;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 7);
+	fp_hasher_init(&h, 0);
+	for (size_t i = 0; i < sizeof(data); i += 13)
+		fp_hasher_update(&h, data + i, sizeof(data) - i < 13 ? sizeof(data) - i : 13);
+	ck_assert_uint_eq(fp_hasher_final(&h), fp_hash64(data, sizeof(data), 0));
+	ck_assert_uint_ne(fp_hash64(data, 999, 0), fp_hash64(data, 1000, 0));
+	ck_assert_uint_ne(fp_hash64("a", 1, 0), fp_hash64("b", 1, 0));
+}
+END_TEST
+
+START_TEST(test_buf_and_arena)
+{
+	struct fp_buf b;
+	struct fp_arena a;
+	char *s;
+
+	fp_buf_init(&b);
+	ck_assert_str_eq(fp_buf_str(&b), "");
+	for (int i = 0; i < 1000; i++)
+		ck_assert_int_eq(fp_buf_printf(&b, "%d,", i), 0);
+	ck_assert_uint_eq(b.len, strlen(b.data));
+	ck_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+	fp_buf_done(&b);
+	fp_arena_init(&a);
+	for (int i = 0; i < 100; i++) {
+		s = fp_arena_strndup(&a, "hello world", 5);
+		ck_assert_str_eq(s, "hello");
+		ck_assert_ptr_nonnull(fp_arena_alloc(&a, 100000));
+	}
+	fp_arena_reset(&a);
+	ck_assert_ptr_nonnull(fp_arena_alloc(&a, 10));
+	fp_arena_done(&a);
+}
+END_TEST
+
+Suite *
+fp_test_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("time");
+
+	tcase_add_test(tc, test_time_parse_rfc3339);
+	tcase_add_test(tc, test_time_rejects_invalid);
+	tcase_add_test(tc, test_time_durations);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("net");
+	tcase_add_test(tc, test_net_addresses);
+	tcase_add_test(tc, test_net_cidrs);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("k8s");
+	tcase_add_test(tc, test_k8s_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("memory");
+	tcase_add_test(tc, test_hash_streaming_matches_oneshot);
+	tcase_add_test(tc, test_buf_and_arena);
+	suite_add_tcase(s, tc);
+	return s;
+}
