@@ -131,6 +131,7 @@ fp_k8s_is_cni_label(const char *key, size_t len)
 int
 fp_k8s_label_rank(const char *key)
 {
+	/* The first FP_K8S_RANK_NAME_LAST + 1 name the workload. */
 	static const char *const preferred[] = {
 		"app.kubernetes.io/name",
 		"app.kubernetes.io/instance",

@@ -42,5 +42,7 @@ bool fp_k8s_is_cni_label(const char *key, size_t len);
  * a tool rather than the workload.  Lower is better.
  */
 int fp_k8s_label_rank(const char *key);
+/* Ranks up to this one belong to keys that name a workload (app, k8s-app, ...). */
+#define FP_K8S_RANK_NAME_LAST 5
 
 #endif

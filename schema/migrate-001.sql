@@ -102,6 +102,7 @@ CREATE TABLE identities (
 	labels TEXT,                  -- labels every pod of the workload carried
 	selector TEXT,                -- JSON: the chosen label selector
 	note TEXT,                    -- why it cannot be selected exactly, if so
+	also TEXT,                    -- other workloads with the very same labels
 	PRIMARY KEY (run, key)
 ) WITHOUT ROWID;
 

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cli.h"
+#include "cmd/pipeline.h"
+#include "lib/emit.h"
+#include "lib/policy.h"
+#include "lib/report.h"
+#include "lib/stats.h"
+#include "lib/util-k8s.h"
+
+void
+fp_pipeline_init(struct fp_pipeline_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
+void
+fp_pipeline_done(struct fp_pipeline_opts *o)
+{
+	free(o->namespaces);
+}
+
+int
+fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'S':
+		o->window.has_since = true;
+		o->window.since_arg = arg;
+		return 0;
+	case 'U':
+		o->window.has_until = true;
+		o->window.until_arg = arg;
+		return 0;
+	case 'F':
+		if (!fp_parse_u64(&o->window.min_flows, arg, UINT64_MAX))
+			return fp_cli_usage(cmd, "--min-flows: not a number: '%s'", arg);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int
+fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
+			    const char *arg)
+{
+	const char **v;
+
+	switch (opt) {
+	case 'o':
+		o->out_dir = arg;
+		return 0;
+	case 'n':
+		if (!fp_k8s_is_dns_label(arg, strlen(arg)))
+			return fp_cli_usage(cmd, "--namespace: not a namespace name: '%s'", arg);
+		v = realloc(o->namespaces, (o->n_namespaces + 1) * sizeof(*v));
+		if (v == NULL)
+			return FP_ENOMEM;
+		o->namespaces = v;
+		o->namespaces[o->n_namespaces++] = arg;
+		return 0;
+	case 'D':
+		o->no_default_deny = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int
+fp_pipeline_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_pipeline_opts *o)
+{
+	struct fp_err err = { 0 };
+	int r = fp_edge_aggregate(out, db, &o->window, &err);
+
+	if (r == FP_EUSAGE)
+		fp_cli_msg("%s", err.text);
+	else if (r < 0)
+		fp_cli_error(&err);
+	return r;
+}
+
+static int
+record_digest(struct fp_db *db, int64_t run, uint64_t digest, struct fp_err *err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	char hex[32];
+
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)digest);
+	if (fp_db_prepare(db, &st, "UPDATE runs SET output_digest = ? WHERE id = ?", err) < 0)
+		return FP_EDB;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, run);
+	return fp_db_step(db, st, err) < 0 ? FP_EDB : 0;
+}
+
+int
+fp_pipeline_generate(struct fp_db *db, const struct fp_edgeset *es,
+		     const struct fp_pipeline_opts *o)
+{
+	struct fp_policy_opts po = {
+		.no_default_deny = o->no_default_deny,
+		.namespaces = o->n_namespaces > 0 ? o->namespaces : NULL,
+		.n_namespaces = o->n_namespaces,
+	};
+	struct fp_policy_model *m = NULL;
+	struct fp_report_input in = { 0 };
+	struct fp_err err = { 0 };
+	struct fp_stats st;
+	uint64_t digest = 0;
+	int r;
+
+	r = fp_stats_collect(&st, db, &err);
+	if (r == 0) {
+		in.rejected = st.rejected;
+		r = fp_policy_synthesize(&m, es, &po, &err);
+	}
+	if (r == 0)
+		r = fp_emit_model(&digest, m, o->out_dir, &err);
+	if (r == 0)
+		r = fp_report_write(m, &in, o->out_dir, &err);
+	if (r == 0)
+		r = record_digest(db, es->run, digest, &err);
+	if (r < 0) {
+		fp_cli_error(&err);
+		fp_policy_model_free(m);
+		return r;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		printf("wrote %s/%s.yaml (%zu policies)\n", o->out_dir, m->nss[i].ns, m->nss[i].n);
+	printf("wrote %s/kustomization.yaml\n", o->out_dir);
+	printf("wrote %s/REVIEW.md\n", o->out_dir);
+	if (m->n == 0)
+		fp_cli_msg("no namespace had traffic to write policies for");
+	fp_policy_model_free(m);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * pipeline.h - the aggregate and generate steps as 'aggregate', 'generate'
+ * and 'run' share them: option parsing and the calls into lib/.
+ */
+#ifndef FP_CMD_PIPELINE_H
+#define FP_CMD_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/db.h"
+#include "lib/edge.h"
+
+struct fp_pipeline_opts {
+	struct fp_edge_opts window;
+	const char *out_dir;
+	const char **namespaces;
+	size_t n_namespaces;
+	bool no_default_deny;
+};
+
+void fp_pipeline_init(struct fp_pipeline_opts *o);
+void fp_pipeline_done(struct fp_pipeline_opts *o);
+
+/* Window options: 'S' --since, 'U' --until, 'F' --min-flows.  1 = not mine. */
+int fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
+			      const char *arg);
+/* Generate options: 'o' -o, 'n' --namespace, 'D' --no-default-deny.  1 = not mine. */
+int fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
+				const char *arg);
+
+/* Aggregate the window; prints errors.  *@out is freed by the caller. */
+int fp_pipeline_aggregate(struct fp_edgeset **out, struct fp_db *db,
+			  const struct fp_pipeline_opts *o);
+/* Synthesize and write YAML and REVIEW.md for @es; prints what it wrote. */
+int fp_pipeline_generate(struct fp_db *db, const struct fp_edgeset *es,
+			 const struct fp_pipeline_opts *o);
+
+#endif

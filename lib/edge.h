@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * edge.h - aggregation: the flows of a time window, folded into edges
+ * between identities.
+ *
+ * An edge is (source identity, destination identity, protocol, port,
+ * verdict) with its evidence: flows, first and last seen, distinct days.
+ * Each edge gets a status saying whether it becomes an allow rule and, if
+ * not, why.  An aggregation is stored as a run (window, options, identities,
+ * edges) so generate and later runs can read it back.
+ */
+#ifndef FP_EDGE_H
+#define FP_EDGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/db.h"
+#include "lib/err.h"
+#include "lib/identity.h"
+
+/* Stored in the database: never renumber. */
+enum fp_edge_status {
+	FP_EDGE_ALLOW = 1,      /* becomes an allow rule */
+	FP_EDGE_MIN_FLOWS = 2,  /* fewer flows than --min-flows */
+	FP_EDGE_NODE = 3,       /* to or from a node: CNIs admit node traffic */
+	FP_EDGE_UNRESOLVED = 4, /* one side cannot be selected exactly */
+	FP_EDGE_NO_PORTS = 5,   /* a protocol NetworkPolicy cannot name (ICMP) */
+	FP_EDGE_CNI = 6,        /* the CNI's own traffic (health checks) */
+	FP_EDGE_DENIED = 7,     /* the engine dropped it: no evidence it is needed */
+	FP_EDGE_NO_POD = 8,     /* neither side is a pod: no NetworkPolicy applies */
+};
+
+enum fp_edge_verdict {
+	FP_EDGE_OBSERVED = 1, /* forwarded, audited or redirected */
+	FP_EDGE_DROPPED = 2,
+};
+
+struct fp_edge {
+	uint32_t src, dst; /* identity indexes */
+	uint8_t proto;
+	uint8_t verdict;   /* enum fp_edge_verdict */
+	uint16_t port;
+	uint64_t flows;
+	int64_t first, last;
+	uint32_t days;
+	enum fp_edge_status status;
+};
+
+struct fp_edge_opts {
+	bool has_since, has_until;
+	const char *since_arg, *until_arg; /* RFC 3339 or a duration */
+	uint64_t min_flows;
+};
+
+struct fp_edgeset {
+	int64_t run;
+	int64_t since, until; /* the window: [since, until) */
+	uint64_t min_flows;
+	struct fp_idset *ids; /* owned */
+	struct fp_edge *edges; /* sorted by (src, dst, proto, port, verdict) */
+	size_t n;
+};
+
+/*
+ * Aggregate the flows of the window in @opts, store the result as a new run
+ * and return it (free with fp_edgeset_free()).  A time argument that does
+ * not parse is FP_EUSAGE.
+ */
+int fp_edge_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *opts,
+		      struct fp_err *err);
+
+/* Load the newest stored aggregation; FP_EINPUT when there is none. */
+int fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *err);
+
+void fp_edgeset_free(struct fp_edgeset *e);
+
+/* One word for a status, for reports: "allow", "min-flows", "node", ... */
+const char *fp_edge_status_name(enum fp_edge_status s);
+
+/* The window of the data: [first bucket, last bucket + 1 minute), or 0, 0. */
+int fp_edge_data_extent(int64_t *since, int64_t *until, struct fp_db *db, struct fp_err *err);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * identity.h - from stored endpoints to the identities policies select.
+ *
+ * Endpoints of one workload (same namespace and owner name, or, for flows
+ * that carry labels only, the same labels) become one identity.  A
+ * workload's labels are those all of its pods carried, so a label that
+ * changed in a rollout is never selected.  Its selector is the smallest set
+ * of those labels, preferring well-known identity keys, that matches no
+ * other workload ever seen in its namespace; where labels alone cannot tell
+ * two workloads apart, "key DoesNotExist" expressions do, and where nothing
+ * can, the identity says so instead of selecting more than it should.
+ * Addresses outside the cluster become external identities, nodes one node
+ * identity, and whatever cannot be pinned down an unresolved identity.
+ */
+#ifndef FP_IDENTITY_H
+#define FP_IDENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/db.h"
+#include "lib/err.h"
+#include "lib/flow.h"
+#include "lib/selector.h"
+
+/* Stored in the database: never renumber. */
+enum fp_id_kind {
+	FP_ID_WORKLOAD = 1,   /* pods of one workload in one namespace */
+	FP_ID_NODE = 2,       /* a node (the host, or another node) */
+	FP_ID_EXTERNAL = 3,   /* an address outside the cluster */
+	FP_ID_APISERVER = 4,  /* the Kubernetes API server at an address */
+	FP_ID_UNRESOLVED = 5, /* cannot be tied to a workload or an outside address */
+	FP_ID_CNI = 6,        /* the CNI's own endpoints (health checks, ...) */
+};
+
+struct fp_identity {
+	enum fp_id_kind kind;
+	char *key;      /* unique: "w:<ns>/<name>", "ip:<addr>", "node", ... */
+	char *ns;       /* workloads only */
+	char *name;     /* workload name, or the address */
+	char *wkind;    /* workload kind when known */
+	struct fp_label *labels; /* labels every pod carried, sorted */
+	size_t n_labels;
+	struct fp_selector sel;  /* workloads with selectable == true */
+	bool selectable;
+	char *note;     /* why it cannot be selected exactly, or NULL */
+	char *also;     /* workloads with the same labels folded into this one */
+};
+
+struct fp_idset;
+
+/*
+ * Build the identities of every endpoint in @db.  The result owns its
+ * identities; free it with fp_idset_free().
+ */
+int fp_idset_build(struct fp_idset **out, struct fp_db *db, struct fp_err *err);
+void fp_idset_free(struct fp_idset *s);
+
+size_t fp_idset_count(const struct fp_idset *s);
+/* Identity @i; borrowed until fp_idset_free(). */
+const struct fp_identity *fp_idset_get(const struct fp_idset *s, size_t i);
+/* The identity of endpoint id @ep, or -1 when the endpoint is unknown. */
+long fp_idset_of_endpoint(const struct fp_idset *s, int64_t ep);
+/* The identity with key @key, or -1. */
+long fp_idset_find(const struct fp_idset *s, const char *key);
+
+/* Store the identities of run @run; load them back (order by key). */
+int fp_idset_store(const struct fp_idset *s, struct fp_db *db, int64_t run, struct fp_err *err);
+int fp_idset_load(struct fp_idset **out, struct fp_db *db, int64_t run, struct fp_err *err);
+
+#endif

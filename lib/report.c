@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/flow.h"
+#include "lib/report.h"
+#include "lib/util-file.h"
+#include "lib/util-time.h"
+
+int
+fp_report_selector_text(struct fp_buf *out, const struct fp_selector *sel)
+{
+	for (size_t i = 0; i < sel->n_match; i++)
+		if (fp_buf_printf(out, "%s%s=%s", i ? "," : "", sel->match[i].key,
+				  sel->match[i].value) < 0)
+			return FP_ENOMEM;
+	for (size_t i = 0; i < sel->n_absent; i++)
+		if (fp_buf_printf(out, "%s!%s", i || sel->n_match ? "," : "", sel->absent[i]) < 0)
+			return FP_ENOMEM;
+	return 0;
+}
+
+/* "ns/name" for workloads, the address or kind otherwise. */
+static void
+id_name(struct fp_buf *out, const struct fp_identity *id)
+{
+	switch (id->kind) {
+	case FP_ID_WORKLOAD:
+		fp_buf_printf(out, "%s/%s", id->ns, id->name);
+		break;
+	case FP_ID_APISERVER:
+		fp_buf_printf(out, "kube-apiserver %s", id->name);
+		break;
+	case FP_ID_UNRESOLVED:
+		fp_buf_printf(out, "unresolved %s", id->name);
+		break;
+	default:
+		fp_buf_adds(out, id->name);
+		break;
+	}
+}
+
+/* The name with its selector, for tables: "bookinfo/ratings-v1 (`app=ratings`)". */
+static void
+id_cell(struct fp_buf *out, const struct fp_identity *id)
+{
+	id_name(out, id);
+	if (id->kind == FP_ID_WORKLOAD && id->selectable) {
+		fp_buf_adds(out, " (`");
+		fp_report_selector_text(out, &id->sel);
+		fp_buf_adds(out, "`)");
+	} else if (id->kind == FP_ID_EXTERNAL || id->kind == FP_ID_APISERVER) {
+		fp_buf_printf(out, " (`%s/%s`)", id->name, strchr(id->name, ':') ? "128" : "32");
+	}
+}
+
+static void
+ports_cell(struct fp_buf *out, const struct fp_policy_rule *r)
+{
+	for (size_t i = 0; i < r->n_ports; i++) {
+		const struct fp_policy_port *p = &r->ports[i];
+
+		fp_buf_printf(out, "%s%s %u", i ? ", " : "", fp_proto_name(p->proto), p->port);
+		if (p->end_port != 0)
+			fp_buf_printf(out, "-%u", p->end_port);
+	}
+}
+
+static const char *
+proto_text(uint8_t proto, char buf[16])
+{
+	const char *n = fp_proto_name(proto);
+
+	if (n != NULL)
+		return n;
+	snprintf(buf, 16, "proto %u", proto);
+	return buf;
+}
+
+static void
+rule_rows(struct fp_buf *out, const char *dir, const struct fp_policy_rule *r, size_t n,
+	  uint64_t *low)
+{
+	char a[FP_TIME_BUFSZ], b[FP_TIME_BUFSZ];
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t p = 0; p < r[i].n_peers; p++) {
+			const struct fp_policy_peer *pe = &r[i].peers[p];
+			bool lowev = pe->flows < FP_REPORT_LOW_FLOWS;
+
+			fp_buf_printf(out, "| %s | ", dir);
+			id_cell(out, pe->id);
+			fp_buf_adds(out, " | ");
+			ports_cell(out, &r[i]);
+			fp_buf_printf(out, " | %llu | %u | %s | %s | ", (unsigned long long)pe->flows,
+				      pe->days, fp_time_format(a, pe->first), fp_time_format(b, pe->last));
+			if (lowev) {
+				fp_buf_adds(out, "low evidence");
+				(*low)++;
+			}
+			if (pe->dns_tcp_added)
+				fp_buf_printf(out, "%sTCP 53 added on purpose: DNS falls back to TCP",
+					      lowev ? "; " : "");
+			fp_buf_adds(out, " |\n");
+		}
+	}
+}
+
+/* Does the edge have a side in namespace @ns? */
+static bool
+touches(const struct fp_edgeset *es, const struct fp_edge *ed, const char *ns)
+{
+	const struct fp_identity *s = fp_idset_get(es->ids, ed->src);
+	const struct fp_identity *d = fp_idset_get(es->ids, ed->dst);
+
+	return (s->ns != NULL && strcmp(s->ns, ns) == 0) || (d->ns != NULL && strcmp(d->ns, ns) == 0);
+}
+
+static void
+mermaid(struct fp_buf *out, const struct fp_policy_model *m, const struct fp_policy_ns *pn)
+{
+	const struct fp_edgeset *es = m->es;
+	size_t n_ids = fp_idset_count(es->ids);
+	bool any = false;
+
+	bool *used = calloc(n_ids ? n_ids : 1, sizeof(*used));
+
+	if (used == NULL)
+		return;
+	fp_buf_adds(out, "```mermaid\nflowchart LR\n");
+	/* Nodes: every identity on an admitted edge of this namespace. */
+	for (size_t e = 0; e < es->n; e++) {
+		const struct fp_edge *ed = &es->edges[e];
+
+		if (ed->status == FP_EDGE_ALLOW && touches(es, ed, pn->ns))
+			used[ed->src] = used[ed->dst] = true;
+	}
+	for (size_t i = 0; i < n_ids; i++) {
+		if (!used[i])
+			continue;
+		fp_buf_printf(out, "  n%zu[\"", i);
+		id_name(out, fp_idset_get(es->ids, i));
+		fp_buf_adds(out, "\"]\n");
+		any = true;
+	}
+	free(used);
+	for (size_t e = 0; e < es->n; e++) {
+		const struct fp_edge *ed = &es->edges[e];
+		char pb[16];
+
+		if (ed->status != FP_EDGE_ALLOW || !touches(es, ed, pn->ns))
+			continue;
+		fp_buf_printf(out, "  n%u -->|\"%s %u (%llu)\"| n%u\n", ed->src,
+			      proto_text(ed->proto, pb), ed->port, (unsigned long long)ed->flows,
+			      ed->dst);
+	}
+	if (!any)
+		fp_buf_adds(out, "  none[\"no admitted traffic\"]\n");
+	fp_buf_adds(out, "```\n\n");
+}
+
+static void
+namespace_section(struct fp_buf *out, const struct fp_policy_model *m,
+		  const struct fp_policy_ns *pn, uint64_t *low)
+{
+	const struct fp_edgeset *es = m->es;
+	size_t workloads = 0;
+	bool any_isolated = false;
+
+	fp_buf_printf(out, "## Namespace `%s`\n\n", pn->ns);
+	if (pn->system)
+		fp_buf_adds(out, "**Warning:** this is `kube-system`. A wrong policy here can break "
+				 "the whole cluster (DNS, the CNI, the API server's webhooks). "
+				 "Review every rule.\n\n");
+	for (size_t p = 0; p < pn->n; p++)
+		workloads += pn->policies[p].target != NULL;
+	fp_buf_printf(out, "`%s.yaml`: %s%zu workload polic%s.\n\n", pn->ns,
+		      pn->n > workloads ? "`default-deny` (every pod, both directions) and " : "",
+		      workloads, workloads == 1 ? "y" : "ies");
+	for (size_t p = 0; p < pn->n; p++) {
+		const struct fp_policy *pol = &pn->policies[p];
+
+		if (pol->target == NULL)
+			continue;
+		fp_buf_printf(out, "### `%s` selects `", pol->name);
+		fp_report_selector_text(out, &pol->target->sel);
+		fp_buf_adds(out, "`\n\n");
+		if (pol->target->sel.n_absent > 0)
+			fp_buf_adds(out, "Its selector excludes keys another workload carries "
+					 "(`!key`): a pod of this workload that gains such a label "
+					 "stops being selected.\n\n");
+		fp_buf_adds(out, "| direction | peer | ports | flows | days | first seen | last seen | "
+				 "note |\n|---|---|---|---|---|---|---|---|\n");
+		rule_rows(out, "ingress", pol->ingress, pol->n_ingress, low);
+		rule_rows(out, "egress", pol->egress, pol->n_egress, low);
+		fp_buf_adds(out, "\n");
+	}
+	for (size_t i = 0; i < fp_idset_count(es->ids); i++) {
+		const struct fp_identity *id = fp_idset_get(es->ids, i);
+		bool has_policy = false;
+
+		if (id->kind != FP_ID_WORKLOAD || strcmp(id->ns, pn->ns) != 0)
+			continue;
+		for (size_t p = 0; p < pn->n && !has_policy; p++)
+			has_policy = pn->policies[p].target == id;
+		if (has_policy)
+			continue;
+		if (!any_isolated)
+			fp_buf_adds(out, "Workloads seen but given no allow rule (default-deny "
+					 "isolates them):\n\n");
+		any_isolated = true;
+		fp_buf_adds(out, "- `");
+		id_name(out, id);
+		fp_buf_printf(out, "`%s%s\n", id->note != NULL ? ": " : "",
+			      id->note != NULL ? id->note : "");
+	}
+	if (any_isolated)
+		fp_buf_adds(out, "\n");
+	mermaid(out, m, pn);
+}
+
+static const char *
+status_heading(enum fp_edge_status s)
+{
+	switch (s) {
+	case FP_EDGE_NODE:
+		return "Node traffic: no rule (CNIs admit traffic between a node and its pods; "
+		       "pod-to-node traffic will be denied by default-deny)";
+	case FP_EDGE_UNRESOLVED:
+		return "Unresolved endpoints: no rule (they cannot be selected exactly; this "
+		       "traffic will be denied)";
+	case FP_EDGE_NO_PORTS:
+		return "Protocols a NetworkPolicy cannot name (ICMP and others): no rule";
+	case FP_EDGE_DENIED:
+		return "Dropped by the policy engine: no rule (no evidence the traffic is needed)";
+	case FP_EDGE_MIN_FLOWS:
+		return "Below --min-flows: no rule";
+	default:
+		return NULL;
+	}
+}
+
+static void
+not_admitted(struct fp_buf *out, const struct fp_policy_model *m)
+{
+	static const enum fp_edge_status order[] = { FP_EDGE_UNRESOLVED, FP_EDGE_NODE,
+						     FP_EDGE_MIN_FLOWS, FP_EDGE_NO_PORTS,
+						     FP_EDGE_DENIED };
+	const struct fp_edgeset *es = m->es;
+	char a[FP_TIME_BUFSZ], pb[16];
+	bool heading = false;
+
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		bool any = false;
+
+		for (size_t e = 0; e < es->n; e++) {
+			const struct fp_edge *ed = &es->edges[e];
+
+			if (ed->status != order[k])
+				continue;
+			if (!heading)
+				fp_buf_adds(out, "## Observed but not admitted\n\n");
+			heading = true;
+			if (!any)
+				fp_buf_printf(out, "### %s\n\n| source | destination | port | flows | "
+						   "last seen |\n|---|---|---|---|---|\n",
+					      status_heading(order[k]));
+			any = true;
+			fp_buf_adds(out, "| ");
+			id_cell(out, fp_idset_get(es->ids, ed->src));
+			fp_buf_adds(out, " | ");
+			id_cell(out, fp_idset_get(es->ids, ed->dst));
+			if (fp_proto_has_ports(ed->proto))
+				fp_buf_printf(out, " | %s %u", proto_text(ed->proto, pb), ed->port);
+			else
+				fp_buf_printf(out, " | %s", proto_text(ed->proto, pb));
+			fp_buf_printf(out, " | %llu | %s |\n", (unsigned long long)ed->flows,
+				      fp_time_format(a, ed->last));
+		}
+		if (any)
+			fp_buf_adds(out, "\n");
+	}
+}
+
+static void
+unselectable(struct fp_buf *out, const struct fp_policy_model *m)
+{
+	const struct fp_edgeset *es = m->es;
+	bool any = false;
+
+	for (size_t i = 0; i < fp_idset_count(es->ids); i++) {
+		const struct fp_identity *id = fp_idset_get(es->ids, i);
+
+		if (id->note == NULL)
+			continue;
+		if (!any)
+			fp_buf_adds(out, "## Cannot be selected exactly\n\n"
+					 "flowpol never widens a selector to cover these; their "
+					 "traffic gets no rule.\n\n");
+		any = true;
+		fp_buf_adds(out, "- `");
+		id_name(out, id);
+		fp_buf_printf(out, "`: %s\n", id->note);
+	}
+	if (any)
+		fp_buf_adds(out, "\n");
+}
+
+int
+fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
+		 const struct fp_report_input *in, struct fp_err *err)
+{
+	const struct fp_edgeset *es = m->es;
+	char a[FP_TIME_BUFSZ], b[FP_TIME_BUFSZ];
+	uint64_t admitted = 0, other = 0, low = 0, flows = 0;
+	struct fp_buf body;
+
+	fp_buf_init(&body);
+	for (size_t e = 0; e < es->n; e++) {
+		if (es->edges[e].status == FP_EDGE_ALLOW) {
+			admitted++;
+			flows += es->edges[e].flows;
+		} else if (es->edges[e].status != FP_EDGE_CNI && es->edges[e].status != FP_EDGE_NO_POD) {
+			other++;
+		}
+	}
+	for (size_t i = 0; i < m->n; i++)
+		namespace_section(&body, m, &m->nss[i], &low);
+	not_admitted(&body, m);
+	unselectable(&body, m);
+
+	fp_buf_adds(out, "# flowpol review\n\n");
+	fp_buf_printf(out, "Window: %s to %s (UTC; the end is not included).\n\n",
+		      fp_time_format(a, es->since), fp_time_format(b, es->until));
+	fp_buf_printf(out, "- %llu connections between identities admitted (%llu flows)\n",
+		      (unsigned long long)admitted, (unsigned long long)flows);
+	fp_buf_printf(out, "- %llu observed but not admitted (see below)\n", (unsigned long long)other);
+	fp_buf_printf(out, "- %llu rules with low evidence (fewer than %d flows)\n",
+		      (unsigned long long)low, FP_REPORT_LOW_FLOWS);
+	if (in != NULL && in->rejected > 0)
+		fp_buf_printf(out, "- %llu input lines were rejected ('flowpol stats' counts them)\n",
+			      (unsigned long long)in->rejected);
+	fp_buf_adds(out, "\n| namespace | policies | ingress rules | egress rules |\n"
+			 "|---|---|---|---|\n");
+	for (size_t i = 0; i < m->n; i++) {
+		size_t ni = 0, ne = 0;
+
+		for (size_t p = 0; p < m->nss[i].n; p++) {
+			ni += m->nss[i].policies[p].n_ingress;
+			ne += m->nss[i].policies[p].n_egress;
+		}
+		fp_buf_printf(out, "| `%s` | %zu | %zu | %zu |\n", m->nss[i].ns, m->nss[i].n, ni, ne);
+	}
+	fp_buf_adds(out, "\n");
+	fp_buf_add(out, fp_buf_str(&body), body.len);
+	fp_buf_done(&body);
+	if (out->data == NULL)
+		return fp_err_nomem(err);
+	return 0;
+}
+
+int
+fp_report_write(const struct fp_policy_model *m, const struct fp_report_input *in,
+		const char *dir, struct fp_err *err)
+{
+	struct fp_buf b;
+	int r;
+
+	fp_buf_init(&b);
+	r = fp_report_render(&b, m, in, err);
+	if (r == 0)
+		r = fp_file_write_atomic(dir, "REVIEW.md", b.data, b.len, err);
+	fp_buf_done(&b);
+	return r;
+}

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lib/selector.h"
+#include "lib/util-k8s.h"
+
+/* Subsets up to this size are searched for the smallest unique selector. */
+#define SELECTOR_SEARCH_MAX 4
+
+/* ---- label sets ---- */
+
+void
+fp_labels_free(struct fp_label *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)labels[i].key);
+		free((char *)labels[i].value);
+	}
+	free(labels);
+}
+
+int
+fp_labels_parse(struct fp_label **out, size_t *n, const char *text)
+{
+	struct fp_label *v = NULL;
+	size_t count = 0, i = 0;
+	const char *p = text;
+
+	*out = NULL;
+	*n = 0;
+	if (text == NULL || *text == '\0')
+		return 0;
+	for (const char *q = text; *q != '\0'; q++)
+		count += *q == ',';
+	count++;
+	v = calloc(count, sizeof(*v));
+	if (v == NULL)
+		return FP_ENOMEM;
+	while (i < count) {
+		const char *end = strchr(p, ','), *eq;
+
+		if (end == NULL)
+			end = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		if (eq == NULL)
+			eq = end;
+		v[i].key = strndup(p, (size_t)(eq - p));
+		v[i].value = eq < end ? strndup(eq + 1, (size_t)(end - eq - 1)) : strdup("");
+		if (v[i].key == NULL || v[i].value == NULL) {
+			fp_labels_free(v, i + 1);
+			return FP_ENOMEM;
+		}
+		i++;
+		p = *end != '\0' ? end + 1 : end;
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+/* Is every label of @a (sorted) in @b (sorted)? */
+bool
+fp_labelset_subset(const struct fp_label *a, size_t na, const struct fp_labelset *b)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < na; i++) {
+		int c = 1;
+
+		while (j < b->n && (c = strcmp(b->labels[j].key, a[i].key)) < 0)
+			j++;
+		if (j == b->n || c != 0 || strcmp(b->labels[j].value, a[i].value) != 0)
+			return false;
+	}
+	return true;
+}
+
+bool
+fp_labelset_has_key(const struct fp_labelset *ls, const char *key)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (strcmp(ls->labels[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+bool
+fp_labelset_equal(const struct fp_labelset *a, const struct fp_labelset *b)
+{
+	return a->n == b->n && fp_labelset_subset(a->labels, a->n, b);
+}
+
+bool
+fp_selector_matches(const struct fp_selector *sel, const struct fp_labelset *ls)
+{
+	if (!fp_labelset_subset(sel->match, sel->n_match, ls))
+		return false;
+	for (size_t i = 0; i < sel->n_absent; i++)
+		if (fp_labelset_has_key(ls, sel->absent[i]))
+			return false;
+	return true;
+}
+
+void
+fp_selector_done(struct fp_selector *sel)
+{
+	fp_labels_free(sel->match, sel->n_match);
+	for (size_t i = 0; i < sel->n_absent; i++)
+		free(sel->absent[i]);
+	free(sel->absent);
+	memset(sel, 0, sizeof(*sel));
+}
+
+/* ---- choosing a selector ---- */
+
+struct ranked {
+	const struct fp_label *l;
+	int rank;
+};
+
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->l->key, y->l->key);
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct fp_label *)a)->key, ((const struct fp_label *)b)->key);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Does the candidate selector (sorted labels, absent keys) match any other? */
+static bool
+conflicts(const struct fp_label *s, size_t ns, char *const *absent, size_t n_absent,
+	  const struct fp_labelset *others, size_t n_others)
+{
+	struct fp_selector sel = { (struct fp_label *)s, ns, (char **)absent, n_absent };
+
+	for (size_t i = 0; i < n_others; i++)
+		if (fp_selector_matches(&sel, &others[i]))
+			return true;
+	return false;
+}
+
+static bool
+fill_selector(struct fp_selector *out, const struct fp_label *s, size_t n, char **absent,
+	      size_t n_absent)
+{
+	memset(out, 0, sizeof(*out));
+	out->match = calloc(n ? n : 1, sizeof(*out->match));
+	if (out->match == NULL)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		out->match[i].key = strdup(s[i].key);
+		out->match[i].value = strdup(s[i].value);
+		out->n_match++;
+		if (out->match[i].key == NULL || out->match[i].value == NULL)
+			goto fail;
+	}
+	qsort(out->match, n, sizeof(*out->match), label_cmp);
+	if (n_absent > 0) {
+		out->absent = calloc(n_absent, sizeof(*out->absent));
+		if (out->absent == NULL)
+			goto fail;
+		for (size_t i = 0; i < n_absent; i++) {
+			out->absent[i] = strdup(absent[i]);
+			out->n_absent++;
+			if (out->absent[i] == NULL)
+				goto fail;
+		}
+		qsort(out->absent, n_absent, sizeof(*out->absent), str_cmp);
+	}
+	return true;
+fail:
+	fp_selector_done(out);
+	return false;
+}
+
+/*
+ * Try every k-subset of @cand in lexicographic order of their ranks; with
+ * @anchor, only subsets holding cand[0].  The first that matches none of
+ * @others wins.
+ */
+static bool
+search_k(struct fp_selector *out, const struct ranked *cand, size_t n, size_t k, bool anchor,
+	 const struct fp_labelset *others, size_t n_others, bool *oom)
+{
+	size_t idx[SELECTOR_SEARCH_MAX + 1];
+	struct fp_label s[SELECTOR_SEARCH_MAX + 1];
+	size_t lo = anchor ? 1 : 0; /* positions below lo are fixed */
+
+	if (k > n || k == 0)
+		return false;
+	for (size_t i = 0; i < k; i++)
+		idx[i] = i;
+	for (;;) {
+		size_t i = k;
+
+		for (size_t j = 0; j < k; j++)
+			s[j] = *cand[idx[j]].l;
+		qsort(s, k, sizeof(*s), label_cmp);
+		if (!conflicts(s, k, NULL, 0, others, n_others)) {
+			if (!fill_selector(out, s, k, NULL, 0))
+				*oom = true;
+			return true;
+		}
+		/* next combination, leaving the anchor in place */
+		while (i > lo && idx[i - 1] == n - k + i - 1)
+			i--;
+		if (i == lo)
+			return false;
+		idx[i - 1]++;
+		for (size_t j = i; j < k; j++)
+			idx[j] = idx[j - 1] + 1;
+	}
+}
+
+bool
+fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
+		   const struct fp_labelset *own, size_t n_own, const struct fp_labelset *others,
+		   size_t n_others)
+{
+	struct ranked *cand;
+	char **absent = NULL;
+	size_t n_absent = 0;
+	bool found = false, oom = false;
+
+	memset(out, 0, sizeof(*out));
+	if (mine->n == 0)
+		return false;
+	cand = calloc(mine->n, sizeof(*cand));
+	if (cand == NULL)
+		return false;
+	for (size_t i = 0; i < mine->n; i++) {
+		cand[i].l = &mine->labels[i];
+		cand[i].rank = fp_k8s_label_rank(mine->labels[i].key);
+	}
+	qsort(cand, mine->n, sizeof(*cand), ranked_cmp);
+	/*
+	 * A workload's own name label (app, app.kubernetes.io/name, ...) is in
+	 * its selector whenever it has one: {app: reviews, version: v2} says who
+	 * it is, and keeps matching the right pods when another workload that
+	 * happens to share version=v2 appears.
+	 */
+	if (cand[0].rank <= FP_K8S_RANK_NAME_LAST)
+		for (size_t k = 1; k <= mine->n && k <= SELECTOR_SEARCH_MAX + 1 && !found; k++)
+			found = search_k(out, cand, mine->n, k, true, others, n_others, &oom);
+	for (size_t k = 1; k <= mine->n && k <= SELECTOR_SEARCH_MAX && !found; k++)
+		found = search_k(out, cand, mine->n, k, false, others, n_others, &oom);
+	if (!found && mine->n > SELECTOR_SEARCH_MAX &&
+	    !conflicts(mine->labels, mine->n, NULL, 0, others, n_others)) {
+		found = fill_selector(out, mine->labels, mine->n, NULL, 0);
+		oom = !found;
+	}
+	if (found || oom) {
+		free(cand);
+		return found && !oom;
+	}
+	/*
+	 * Every label of ours is on another workload too (its labels are a
+	 * superset of ours).  Exclude each such workload by a key it has and
+	 * none of our pods has.
+	 */
+	absent = calloc(n_others ? n_others : 1, sizeof(*absent));
+	if (absent == NULL) {
+		free(cand);
+		return false;
+	}
+	for (size_t i = 0; i < n_others; i++) {
+		const char *best = NULL;
+		int best_rank = 0;
+
+		if (!fp_labelset_subset(mine->labels, mine->n, &others[i]))
+			continue;
+		for (size_t j = 0; j < others[i].n; j++) {
+			const char *k = others[i].labels[j].key;
+			bool ours = false;
+			int rank = fp_k8s_label_rank(k);
+
+			for (size_t o = 0; o < n_own && !ours; o++)
+				ours = fp_labelset_has_key(&own[o], k);
+			if (ours)
+				continue;
+			if (best == NULL || rank < best_rank ||
+			    (rank == best_rank && strcmp(k, best) < 0)) {
+				best = k;
+				best_rank = rank;
+			}
+		}
+		if (best == NULL)
+			goto out; /* indistinguishable */
+		bool dup = false;
+
+		for (size_t j = 0; j < n_absent && !dup; j++)
+			dup = strcmp(absent[j], best) == 0;
+		if (!dup)
+			absent[n_absent++] = (char *)best;
+	}
+	if (!conflicts(mine->labels, mine->n, absent, n_absent, others, n_others))
+		found = fill_selector(out, mine->labels, mine->n, absent, n_absent);
+out:
+	free(absent);
+	free(cand);
+	return found;
+}
+
+
+char *
+fp_selector_to_json(const struct fp_selector *sel)
+{
+	json_t *root = json_object(), *ml = json_object(), *ab = json_array();
+	char *text;
+
+	for (size_t i = 0; i < sel->n_match; i++)
+		json_object_set_new(ml, sel->match[i].key, json_string(sel->match[i].value));
+	for (size_t i = 0; i < sel->n_absent; i++)
+		json_array_append_new(ab, json_string(sel->absent[i]));
+	json_object_set_new(root, "matchLabels", ml);
+	json_object_set_new(root, "absent", ab);
+	text = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(root);
+	return text;
+}
+
+int
+fp_selector_from_json(struct fp_selector *sel, const char *text)
+{
+	json_t *root = json_loads(text, 0, NULL), *ml, *ab, *v;
+	const char *k;
+	size_t i;
+
+	memset(sel, 0, sizeof(*sel));
+	if (root == NULL)
+		return FP_EINPUT;
+	ml = json_object_get(root, "matchLabels");
+	ab = json_object_get(root, "absent");
+	sel->match = calloc(json_object_size(ml) + 1, sizeof(*sel->match));
+	sel->absent = calloc(json_array_size(ab) + 1, sizeof(*sel->absent));
+	if (sel->match == NULL || sel->absent == NULL)
+		goto fail;
+	json_object_foreach(ml, k, v) {
+		sel->match[sel->n_match].key = strdup(k);
+		sel->match[sel->n_match].value = strdup(json_string_value(v) ? json_string_value(v) : "");
+		sel->n_match++;
+	}
+	json_array_foreach(ab, i, v)
+		sel->absent[sel->n_absent++] = strdup(json_string_value(v) ? json_string_value(v) : "");
+	qsort(sel->match, sel->n_match, sizeof(*sel->match), label_cmp);
+	qsort(sel->absent, sel->n_absent, sizeof(*sel->absent), str_cmp);
+	json_decref(root);
+	return 0;
+fail:
+	json_decref(root);
+	fp_selector_done(sel);
+	return FP_ENOMEM;
+}
+

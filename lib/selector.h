@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * selector.h - label sets and label selectors: parsing the stored form,
+ * matching, and choosing the smallest selector that tells one workload
+ * apart from the others in its namespace.
+ */
+#ifndef FP_SELECTOR_H
+#define FP_SELECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/err.h"
+#include "lib/flow.h"
+
+struct fp_selector {
+	struct fp_label *match; /* matchLabels, sorted by key */
+	size_t n_match;
+	char **absent;          /* keys that must not exist, sorted */
+	size_t n_absent;
+};
+
+/* A borrowed, sorted label set. */
+struct fp_labelset {
+	const struct fp_label *labels;
+	size_t n;
+};
+
+/*
+ * Choose a selector for labels @mine that matches none of @others (each a
+ * sorted label set of another workload in the namespace).  @own lists every
+ * label set the workload's own pods carried (their union of keys must stay
+ * allowed).  Returns true with @out filled (caller frees with
+ * fp_selector_done()), or false when no selector can tell them apart.
+ * Exposed for tests.
+ */
+bool fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
+			const struct fp_labelset *own, size_t n_own,
+			const struct fp_labelset *others, size_t n_others);
+void fp_selector_done(struct fp_selector *sel);
+/* Does @sel select a pod with labels @ls? */
+bool fp_selector_matches(const struct fp_selector *sel, const struct fp_labelset *ls);
+
+/* Parse "k=v,k=v" into an array the caller frees (labels and strings). */
+int fp_labels_parse(struct fp_label **out, size_t *n, const char *text);
+void fp_labels_free(struct fp_label *labels, size_t n);
+
+/* Is every label of @a (sorted) in @b (sorted), with the same value? */
+bool fp_labelset_subset(const struct fp_label *a, size_t na, const struct fp_labelset *b);
+bool fp_labelset_equal(const struct fp_labelset *a, const struct fp_labelset *b);
+bool fp_labelset_has_key(const struct fp_labelset *ls, const char *key);
+
+/* The stored JSON form of a selector, and back.  Caller frees the text. */
+char *fp_selector_to_json(const struct fp_selector *sel);
+int fp_selector_from_json(struct fp_selector *sel, const char *text);
+
+#endif

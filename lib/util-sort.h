@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * util-sort.h - a stable sort whose comparison takes a context pointer
+ * (qsort_r() is not portable, and lib/ keeps no globals to smuggle one in).
+ */
+#ifndef FP_UTIL_SORT_H
+#define FP_UTIL_SORT_H
+
+#include <stddef.h>
+
+typedef int (*fp_cmp_fn)(const void *a, const void *b, void *ctx);
+
+/* Sort @n elements of @size bytes; stable.  0 or FP_ENOMEM (array unchanged). */
+int fp_sort(void *base, size_t n, size_t size, fp_cmp_fn cmp, void *ctx);
+
+#endif
