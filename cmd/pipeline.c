@@ -12,6 +12,7 @@
 #include "lib/report.h"
 #include "lib/stats.h"
 #include "lib/util-k8s.h"
+#include "lib/util-time.h"
 
 void
 fp_pipeline_init(struct fp_pipeline_opts *o)
@@ -28,6 +29,12 @@ fp_pipeline_done(struct fp_pipeline_opts *o)
 int
 fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt, const char *arg)
 {
+	int64_t t;
+
+	/* Check the form now, so a typo is a usage error before any work. */
+	if ((opt == 'S' || opt == 'U') && fp_time_parse_arg(&t, arg, 0) < 0)
+		return fp_cli_usage(cmd, "%s: expected an RFC 3339 time or a duration like 7d: '%s'",
+				    opt == 'S' ? "--since" : "--until", arg);
 	switch (opt) {
 	case 'S':
 		o->window.has_since = true;

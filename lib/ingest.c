@@ -15,6 +15,7 @@
 #include "lib/store.h"
 #include "lib/util-arena.h"
 #include "lib/util-buf.h"
+#include "lib/util-str.h"
 
 /* How often (in lines) to look at the memory budget and report progress. */
 #define CHECK_EVERY 4096
@@ -106,6 +107,8 @@ static int
 reject(struct fp_ingest *ing, struct rejects *rej, struct fp_ingest_stats *stats,
        struct fp_err *lerr, const char *name, long lineno, struct fp_err *err)
 {
+	/* Messages quote the input; the input is hostile. */
+	fp_str_sanitize(lerr->text, sizeof(lerr->text));
 	if (lerr->source[0] == '\0')
 		snprintf(lerr->source, sizeof(lerr->source), "%s", name);
 	if (lerr->line == 0)

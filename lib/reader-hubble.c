@@ -235,8 +235,8 @@ parse_label(struct fp_endpoint *ep, struct ep_flags *f, const char **ns_label,
 				  (int)(klen > 80 ? 80 : klen), key);
 	if (eq != NULL && !fp_k8s_is_label_value(eq + 1, vlen))
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "\"%s.labels[%zu]\": invalid value for label \"%.*s\"", path,
-				  idx, (int)klen, key);
+				  "\"%s.labels[%zu]\": invalid value \"%.*s\" for label \"%.*s\"",
+				  path, idx, (int)(vlen > 80 ? 80 : vlen), eq + 1, (int)klen, key);
 	if (ep->n_labels >= MAX_LABELS)
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s.labels\": more than %d labels",
 				  path, MAX_LABELS);

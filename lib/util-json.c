@@ -150,6 +150,10 @@ fp_json_load(json_t **out, const char *text, size_t len, struct fp_err *err)
 	*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (*out != NULL)
 		return 0;
+	/* jansson names its own flag here; say what is wrong with the input. */
+	if (strstr(jerr.text, "JSON_ALLOW_NUL") != NULL)
+		return fp_err_set(err, FP_EINPUT, NULL, 0, jerr.column > 0 ? jerr.column : 0,
+				  "invalid JSON: NUL character (\\u0000) in a string");
 	return fp_err_set(err, FP_EINPUT, NULL, 0, jerr.column > 0 ? jerr.column : 0,
 			  "invalid JSON: %s", jerr.text);
 }

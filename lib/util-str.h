@@ -34,4 +34,11 @@ fp_memmem(const char *hay, size_t hay_len, const char *needle, size_t needle_len
 /* Does @s of @len bytes equal the literal @lit? */
 #define fp_equals(s, len, lit) ((len) == sizeof(lit) - 1 && memcmp((s), (lit), (len)) == 0)
 
+/*
+ * Make @s printable for a message: bytes outside printable ASCII become
+ * "\xNN", so a hostile value can neither break a line of output nor send
+ * terminal escapes.  Rewrites @s in place within @size bytes (truncating).
+ */
+void fp_str_sanitize(char *s, size_t size);
+
 #endif
