@@ -26,14 +26,23 @@ static const char usage_text[] =
 	"      --since T       start of the window (included)\n"
 	"      --until T       end of the window (excluded)\n"
 	"      --min-flows N   edges with fewer flows get no rule (listed in the report)\n"
+	"      --ip-grace D    match an address to a pod that held it up to D before or\n"
+	"                      after the flow, as a near match (default: 5m)\n"
+	"      --cluster-cidr CIDR, --service-cidr CIDR\n"
+	"                      the cluster's pod and Service ranges (repeatable); an\n"
+	"                      address inside them that no pod held is unresolved, never\n"
+	"                      an ipBlock (default: node pod ranges and inventory addresses)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Output: one line per edge, tab-separated: source, destination, protocol/port,\n"
 	"verdict, flows, days seen, first seen, last seen, status.\n";
 
 static const struct option opts[] = {
+	{ "cluster-cidr", required_argument, NULL, 'C' },
 	{ "db", required_argument, NULL, 'd' },
+	{ "ip-grace", required_argument, NULL, 'G' },
 	{ "min-flows", required_argument, NULL, 'F' },
+	{ "service-cidr", required_argument, NULL, 'C' },
 	{ "since", required_argument, NULL, 'S' },
 	{ "until", required_argument, NULL, 'U' },
 	{ "help", no_argument, NULL, 'h' },
@@ -57,7 +66,9 @@ print_edges(const struct fp_edgeset *es)
 		else
 			printf("%u/%u", e->proto, e->port);
 		printf("\t%s\t%llu\t%u\t%s\t%s\t%s\n",
-		       e->verdict == FP_EDGE_DROPPED ? "dropped" : "observed",
+		       e->verdict == FP_EDGE_DROPPED	  ? "dropped"
+		       : e->verdict == FP_EDGE_UNDIRECTED ? "undirected"
+							  : "observed",
 		       (unsigned long long)e->flows, e->days, fp_time_format(a, e->first),
 		       fp_time_format(b, e->last), fp_edge_status_name(e->status));
 	}

@@ -7,21 +7,26 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "cmd/ingest-files.h"
+#include "cmd/inventory-files.h"
 #include "cmd/pipeline.h"
 
 static const char usage_text[] =
-	"usage: flowpol run [-d DB] -o DIR [window/generate options] [FILE...]\n"
+	"usage: flowpol run [-d DB] -o DIR [-i INVENTORY]... [window/generate options] [FILE...]\n"
 	"\n"
-	"Ingest FILEs (if any; files already ingested are skipped), aggregate the\n"
+	"Load INVENTORY snapshots (if any), ingest FILEs (if any; files already\n"
+	"ingested are skipped), aggregate the\n"
 	"window, and write the policies and REVIEW.md to DIR: the weekly job in one\n"
 	"command.  Re-running on the same inputs writes the same bytes.\n"
 	"\n"
 	"  -d, --db DB           database file (default: flowpol.db)\n"
 	"  -o, --output DIR      output directory (created if missing)\n"
+	"  -i, --inventory FILE  kubectl -o json snapshot (repeatable; a quoted pattern\n"
+	"                        like 'inventory-*.json' is expanded)\n"
 	"  -f, --format FORMAT   input format (default: detected per file):\n"
 	"%s"
 	"      --max-errors N    stop after N rejected lines in all (default: 1000)\n"
@@ -29,6 +34,9 @@ static const char usage_text[] =
 	"      --since T         start of the window (RFC 3339 or a duration like 7d)\n"
 	"      --until T         end of the window (excluded)\n"
 	"      --min-flows N     edges with fewer flows get no rule\n"
+	"      --ip-grace D      near matches of addresses up to D apart (default: 5m)\n"
+	"      --cluster-cidr CIDR, --service-cidr CIDR\n"
+	"                        the cluster's pod and Service ranges (repeatable)\n"
 	"  -n, --namespace NS    only this namespace (repeatable)\n"
 	"      --no-default-deny do not write the default-deny policies\n"
 	"      --progress        show progress on stderr even when it is not a terminal\n"
@@ -36,8 +44,11 @@ static const char usage_text[] =
 	"  -h, --help            show this help\n";
 
 static const struct option opts[] = {
+	{ "cluster-cidr", required_argument, NULL, 'C' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "format", required_argument, NULL, 'f' },
+	{ "inventory", required_argument, NULL, 'i' },
+	{ "ip-grace", required_argument, NULL, 'G' },
 	{ "max-errors", required_argument, NULL, 'E' },
 	{ "memory", required_argument, NULL, 'M' },
 	{ "min-flows", required_argument, NULL, 'F' },
@@ -46,6 +57,7 @@ static const struct option opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "progress", no_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "service-cidr", required_argument, NULL, 'C' },
 	{ "since", required_argument, NULL, 'S' },
 	{ "until", required_argument, NULL, 'U' },
 	{ "help", no_argument, NULL, 'h' },
@@ -61,12 +73,24 @@ cmd_run(int argc, char **argv)
 	struct fp_edgeset *es = NULL;
 	struct fp_db *db = NULL;
 	struct fp_err err = { 0 };
-	int o, status = 0;
+	char **inventories = NULL;
+	int o, status = 0, n_inventories = 0;
 
 	fp_pipeline_init(&po);
-	while ((o = getopt_long(argc, argv, "d:f:n:o:qh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "d:f:i:n:o:qh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'd': arg_db = optarg; break;
+		case 'i': {
+			char **v = realloc(inventories, (n_inventories + 1) * sizeof(*v));
+
+			if (v == NULL) {
+				status = FP_ENOMEM;
+				goto out;
+			}
+			inventories = v;
+			inventories[n_inventories++] = optarg;
+			break;
+		}
 		case 'h':
 			fp_ingest_files_help(usage_text);
 			fp_pipeline_done(&po);
@@ -93,6 +117,12 @@ cmd_run(int argc, char **argv)
 		fp_cli_error(&err);
 		goto out;
 	}
+	/* The inventory first: it tells who held an address when. */
+	if (n_inventories > 0) {
+		status = fp_inventory_files(db, inventories, n_inventories, false, 0, io.quiet);
+		if (status < 0)
+			goto out;
+	}
 	if (optind < argc) {
 		status = fp_ingest_files(db, &io, argc - optind, argv + optind);
 		if (status < 0)
@@ -102,6 +132,7 @@ cmd_run(int argc, char **argv)
 	if (status == 0)
 		status = fp_pipeline_generate(db, es, &po);
 out:
+	free(inventories);
 	fp_edgeset_free(es);
 	fp_db_close(db);
 	fp_pipeline_done(&po);

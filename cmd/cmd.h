@@ -12,6 +12,7 @@ struct fp_cmd {
 };
 
 int cmd_ingest(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
 int cmd_aggregate(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_run(int argc, char **argv);

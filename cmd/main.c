@@ -15,6 +15,7 @@
 /* flowpol --help lists the commands in this order. */
 static const struct fp_cmd fp_cmds[] = {
 	{ "ingest", cmd_ingest, "load flow logs into the database" },
+	{ "inventory", cmd_inventory, "load Kubernetes object snapshots (who held which address)" },
 	{ "aggregate", cmd_aggregate, "fold flows into identity edges over a time window" },
 	{ "generate", cmd_generate, "write NetworkPolicy YAML and REVIEW.md from the edges" },
 	{ "run", cmd_run, "ingest, aggregate and generate in one go (the weekly job)" },

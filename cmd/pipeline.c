@@ -12,6 +12,7 @@
 #include "lib/report.h"
 #include "lib/stats.h"
 #include "lib/util-k8s.h"
+#include "lib/util-net.h"
 #include "lib/util-time.h"
 
 void
@@ -24,6 +25,7 @@ void
 fp_pipeline_done(struct fp_pipeline_opts *o)
 {
 	free(o->namespaces);
+	free(o->cidrs);
 }
 
 int
@@ -48,6 +50,26 @@ fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt, 
 		if (!fp_parse_u64(&o->window.min_flows, arg, UINT64_MAX))
 			return fp_cli_usage(cmd, "--min-flows: not a number: '%s'", arg);
 		return 0;
+	case 'G':
+		if (fp_time_parse_duration(&o->window.ip_grace, arg) < 0)
+			return fp_cli_usage(cmd, "--ip-grace: expected a duration like 5m: '%s'", arg);
+		/* 0 means the default to the library: ask for one second at least */
+		if (o->window.ip_grace == 0)
+			o->window.ip_grace = 1;
+		return 0;
+	case 'C': {
+		struct fp_cidr *v = realloc(o->cidrs, (o->n_cidrs + 1) * sizeof(*v));
+
+		if (v == NULL)
+			return FP_ENOMEM;
+		o->cidrs = v;
+		if (fp_cidr_parse(&o->cidrs[o->n_cidrs], arg, false) < 0)
+			return fp_cli_usage(cmd, "not a CIDR block: '%s'", arg);
+		o->n_cidrs++;
+		o->window.cidrs = o->cidrs;
+		o->window.n_cidrs = o->n_cidrs;
+		return 0;
+	}
 	default:
 		return 1;
 	}

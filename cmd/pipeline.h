@@ -14,6 +14,8 @@
 
 struct fp_pipeline_opts {
 	struct fp_edge_opts window;
+	struct fp_cidr *cidrs; /* --cluster-cidr, --service-cidr */
+	size_t n_cidrs;
 	const char *out_dir;
 	const char **namespaces;
 	size_t n_namespaces;
@@ -23,7 +25,10 @@ struct fp_pipeline_opts {
 void fp_pipeline_init(struct fp_pipeline_opts *o);
 void fp_pipeline_done(struct fp_pipeline_opts *o);
 
-/* Window options: 'S' --since, 'U' --until, 'F' --min-flows.  1 = not mine. */
+/*
+ * Window and resolution options: 'S' --since, 'U' --until, 'F' --min-flows,
+ * 'G' --ip-grace, 'C' --cluster-cidr and --service-cidr.  1 = not mine.
+ */
 int fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 			      const char *arg);
 /* Generate options: 'o' -o, 'n' --namespace, 'D' --no-default-deny.  1 = not mine. */

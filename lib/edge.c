@@ -8,6 +8,8 @@
 #include <jansson.h>
 
 #include "lib/edge.h"
+#include "lib/resolve.h"
+#include "lib/util-sort.h"
 #include "lib/flowtab.h"
 #include "lib/util-buf.h"
 #include "lib/util-map.h"
@@ -25,6 +27,7 @@ fp_edge_status_name(enum fp_edge_status s)
 	case FP_EDGE_CNI: return "cni";
 	case FP_EDGE_DENIED: return "denied";
 	case FP_EDGE_NO_POD: return "no-pod";
+	case FP_EDGE_AMBIGUOUS: return "ambiguous";
 	}
 	return "unknown";
 }
@@ -69,6 +72,8 @@ classify(const struct fp_edge *e, const struct fp_identity *src, const struct fp
 		return FP_EDGE_CNI;
 	if (!is_pod(src) && !is_pod(dst))
 		return FP_EDGE_NO_POD;
+	if (e->verdict == FP_EDGE_UNDIRECTED)
+		return FP_EDGE_AMBIGUOUS;
 	if (!fp_proto_has_ports(e->proto))
 		return FP_EDGE_NO_PORTS;
 	if (src->kind == FP_ID_UNRESOLVED || dst->kind == FP_ID_UNRESOLVED ||
@@ -98,6 +103,14 @@ struct dayref {
 	size_t edge;
 	int64_t day;
 };
+
+static int
+edge_order_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct fp_edge *edges = ctx;
+
+	return edge_cmp(&edges[*(const size_t *)a], &edges[*(const size_t *)b]);
+}
 
 static int
 dayref_cmp(const void *a, const void *b)
@@ -192,41 +205,149 @@ count_days(struct folding *f)
 			f->edges[f->days[i].edge].days++;
 }
 
+/* Compact the day list when it grows: each (edge, day) pair once. */
+static void
+compact_days(struct folding *f)
+{
+	size_t n = 0;
+
+	qsort(f->days, f->n_days, sizeof(*f->days), dayref_cmp);
+	for (size_t i = 0; i < f->n_days; i++)
+		if (n == 0 || f->days[i].edge != f->days[n - 1].edge || f->days[i].day != f->days[n - 1].day)
+			f->days[n++] = f->days[i];
+	f->n_days = n;
+}
+
 static int
-fold_window(struct fp_edgeset *es, struct fp_db *db, struct fp_err *err)
+fold_rows(struct folding *f, struct fp_edgeset *es, struct fp_idbuild *b, struct fp_db *db,
+	  struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	struct folding f = { 0 };
+	struct fp_idref src[4], dst[256];
 	int r;
 
-	fp_strmap_init(&f.index);
+	/* Every stored row of the window: the time of each matters, because an
+	 * address may belong to another pod an hour later. */
 	if (fp_db_prepare(db, &st,
-			  "SELECT src, dst, proto, port, CASE verdict WHEN 2 THEN 2 ELSE 1 END AS v, "
-			  "bucket / 86400 AS day, sum(count), min(first_seen), max(last_seen) "
-			  "FROM flows WHERE bucket >= ?1 AND bucket < ?2 "
-			  "GROUP BY src, dst, proto, port, v, day",
+			  "SELECT src, dst, proto, port, verdict, bucket / 86400, count, first_seen, "
+			  "last_seen, reason FROM flows WHERE bucket >= ?1 AND bucket < ?2",
 			  err) < 0)
 		return FP_EDB;
 	sqlite3_bind_int64(st, 1, es->since);
 	sqlite3_bind_int64(st, 2, es->until);
 	while ((r = fp_db_step(db, st, err)) == SQLITE_ROW) {
-		long src = fp_idset_of_endpoint(es->ids, sqlite3_column_int64(st, 0));
-		long dst = fp_idset_of_endpoint(es->ids, sqlite3_column_int64(st, 1));
-		int64_t flows = sqlite3_column_int64(st, 6);
+		int64_t a = sqlite3_column_int64(st, 0), z = sqlite3_column_int64(st, 1);
+		uint8_t proto = (uint8_t)sqlite3_column_int(st, 2);
+		uint16_t port = (uint16_t)sqlite3_column_int(st, 3);
+		int verdict = sqlite3_column_int(st, 4);
+		int64_t first = sqlite3_column_int64(st, 7), flows = sqlite3_column_int64(st, 6);
+		uint8_t v = verdict == FP_VERDICT_DROPPED ? FP_EDGE_DROPPED : FP_EDGE_OBSERVED;
+		size_t ns, nd;
 
-		if (src < 0 || dst < 0) {
-			r = fp_err_set(err, FP_EDB, fp_db_path(db), 0, 0,
-				       "a flow names an endpoint that does not exist");
-			break;
+		if (verdict == FP_VERDICT_UNDIRECTED) {
+			uint16_t other = (uint16_t)sqlite3_column_int(st, 9);
+
+			/* The side whose pod listens on its port is the server;
+			 * else the lower port, if it is not an ephemeral one. */
+			if (fp_idbuild_listens(b, z, first, proto, port)) {
+				/* as stored */
+			} else if (fp_idbuild_listens(b, a, first, proto, other)) {
+				int64_t tmp = a;
+
+				a = z;
+				z = tmp;
+				port = other;
+			} else if (!(port < other && port < 32768)) {
+				v = FP_EDGE_UNDIRECTED;
+			}
 		}
-		if (fold_row(&f, (uint32_t)src, (uint32_t)dst, (uint8_t)sqlite3_column_int(st, 2),
-			     (uint16_t)sqlite3_column_int(st, 3), (uint8_t)sqlite3_column_int(st, 4),
-			     sqlite3_column_int64(st, 5), flows > 0 ? (uint64_t)flows : 0,
-			     sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8)) < 0) {
-			r = fp_err_nomem(err);
-			break;
-		}
+		if (fp_idbuild_resolve(b, src, 4, &ns, a, first, proto, port, err) < 0 ||
+		    fp_idbuild_resolve(b, dst, 256, &nd, z, first, proto, port, err) < 0)
+			return err->code;
+		for (size_t i = 0; i < ns && i < 1; i++)
+			for (size_t j = 0; j < nd; j++)
+				if (fold_row(f, src[i].id, dst[j].id, proto, dst[j].port, v,
+					     sqlite3_column_int64(st, 5), flows > 0 ? (uint64_t)flows : 0,
+					     first, sqlite3_column_int64(st, 8)) < 0)
+					return fp_err_nomem(err);
+		if (f->n_days > (1u << 20) && f->n_days * 2 > f->cap_days)
+			compact_days(f);
 	}
+	return r < 0 ? FP_EDB : 0;
+}
+
+/* Renumber edges to the finished identities, merging those that became one. */
+static int
+renumber(struct folding *f, const long *rank, struct fp_err *err)
+{
+	size_t *order = malloc((f->n ? f->n : 1) * sizeof(*order));
+	size_t *to = malloc((f->n ? f->n : 1) * sizeof(*to));
+	size_t n = 0;
+
+	if (order == NULL || to == NULL) {
+		free(order);
+		free(to);
+		return fp_err_nomem(err);
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		f->edges[i].src = (uint32_t)rank[f->edges[i].src];
+		f->edges[i].dst = (uint32_t)rank[f->edges[i].dst];
+		order[i] = i;
+	}
+	if (fp_sort(order, f->n, sizeof(*order), edge_order_cmp, f->edges) < 0) {
+		free(order);
+		free(to);
+		return fp_err_nomem(err);
+	}
+	{
+		struct fp_edge *merged = malloc((f->n ? f->n : 1) * sizeof(*merged));
+
+		if (merged == NULL) {
+			free(order);
+			free(to);
+			return fp_err_nomem(err);
+		}
+		for (size_t k = 0; k < f->n; k++) {
+			const struct fp_edge *e = &f->edges[order[k]];
+
+			if (n > 0 && edge_cmp(&merged[n - 1], e) == 0) {
+				struct fp_edge *m = &merged[n - 1];
+
+				m->flows = m->flows > UINT64_MAX - e->flows ? UINT64_MAX : m->flows + e->flows;
+				m->first = e->first < m->first ? e->first : m->first;
+				m->last = e->last > m->last ? e->last : m->last;
+			} else {
+				merged[n++] = *e;
+			}
+			to[order[k]] = n - 1;
+		}
+		free(f->edges);
+		f->edges = merged;
+		f->n = n;
+	}
+	for (size_t i = 0; i < f->n_days; i++)
+		f->days[i].edge = to[f->days[i].edge];
+	for (size_t i = 0; i < f->n; i++)
+		f->edges[i].days = 0;
+	free(order);
+	free(to);
+	return 0;
+}
+
+static int
+fold_window(struct fp_edgeset *es, struct fp_idbuild *b, struct fp_db *db, struct fp_err *err)
+{
+	struct folding f = { 0 };
+	long *rank = NULL;
+	int r;
+
+	fp_strmap_init(&f.index);
+	r = fold_rows(&f, es, b, db, err);
+	if (r == 0)
+		r = fp_idbuild_finish(b, &es->ids, &rank, err);
+	if (r == 0)
+		r = renumber(&f, rank, err);
+	free(rank);
 	if (r < 0) {
 		folding_done(&f);
 		free(f.edges);
@@ -236,7 +357,6 @@ fold_window(struct fp_edgeset *es, struct fp_db *db, struct fp_err *err)
 	folding_done(&f);
 	es->edges = f.edges;
 	es->n = f.n;
-	qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
 	for (size_t i = 0; i < es->n; i++) {
 		struct fp_edge *e = &es->edges[i];
 
@@ -251,11 +371,16 @@ store_run(struct fp_edgeset *es, struct fp_db *db, struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *run = NULL;
 	_cleanup_stmt_ sqlite3_stmt *ins = NULL;
-	char options[64];
+	char options[64], resolution[160];
 
 	snprintf(options, sizeof(options), "{\"min_flows\":%llu}", (unsigned long long)es->min_flows);
+	snprintf(resolution, sizeof(resolution),
+		 "{\"exact\":%llu,\"inventory\":%s,\"near\":%llu,\"unresolved\":%llu}",
+		 (unsigned long long)es->matches[0], es->inventory ? "true" : "false",
+		 (unsigned long long)es->matches[1], (unsigned long long)es->matches[2]);
 	if (fp_db_prepare(db, &run,
-			  "INSERT INTO runs(command, since, until, options) VALUES ('aggregate', ?, ?, ?)",
+			  "INSERT INTO runs(command, since, until, options, resolution) "
+			  "VALUES ('aggregate', ?, ?, ?, ?)",
 			  err) < 0 ||
 	    fp_db_prepare(db, &ins,
 			  "INSERT INTO edges(run, src, dst, proto, port, verdict, flows, first_seen, "
@@ -265,6 +390,7 @@ store_run(struct fp_edgeset *es, struct fp_db *db, struct fp_err *err)
 	sqlite3_bind_int64(run, 1, es->since);
 	sqlite3_bind_int64(run, 2, es->until);
 	sqlite3_bind_text(run, 3, options, -1, SQLITE_STATIC);
+	sqlite3_bind_text(run, 4, resolution, -1, SQLITE_STATIC);
 	if (fp_db_step(db, run, err) < 0)
 		return FP_EDB;
 	es->run = sqlite3_last_insert_rowid(fp_db_handle(db));
@@ -319,6 +445,9 @@ fp_edge_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_edg
 		  struct fp_err *err)
 {
 	struct fp_edgeset *es = calloc(1, sizeof(*es));
+	struct fp_resolve_opts ropts = { opts->ip_grace, opts->cidrs, opts->n_cidrs };
+	struct fp_resolver *res = NULL;
+	struct fp_idbuild *b = NULL;
 	int r;
 
 	*out = NULL;
@@ -330,11 +459,18 @@ fp_edge_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_edg
 	if (r == 0)
 		r = window(es, db, opts, err);
 	if (r == 0)
-		r = fp_idset_build(&es->ids, db, err);
+		r = fp_resolver_load(&res, db, &ropts, err);
 	if (r == 0)
-		r = fold_window(es, db, err);
+		r = fp_idbuild_new(&b, db, res, err);
 	if (r == 0)
+		r = fold_window(es, b, db, err);
+	if (r == 0) {
+		fp_resolver_counts(res, es->matches);
+		es->inventory = !fp_resolver_empty(res);
 		r = store_run(es, db, err);
+	}
+	fp_idbuild_free(b);
+	fp_resolver_free(res);
 	if (r == 0)
 		r = fp_db_commit(db, err);
 	if (r < 0) {
@@ -357,7 +493,10 @@ fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *er
 
 	*out = NULL;
 	if (fp_db_prepare(db, &run,
-			  "SELECT id, since, until, json_extract(options, '$.min_flows') FROM runs "
+			  "SELECT id, since, until, json_extract(options, '$.min_flows'), "
+			  "json_extract(resolution, '$.exact'), json_extract(resolution, '$.near'), "
+			  "json_extract(resolution, '$.unresolved'), "
+			  "json_extract(resolution, '$.inventory') FROM runs "
 			  "WHERE command = 'aggregate' ORDER BY id DESC LIMIT 1",
 			  err) < 0)
 		return FP_EDB;
@@ -374,6 +513,9 @@ fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *er
 	es->since = sqlite3_column_int64(run, 1);
 	es->until = sqlite3_column_int64(run, 2);
 	es->min_flows = (uint64_t)sqlite3_column_int64(run, 3);
+	for (int i = 0; i < 3; i++)
+		es->matches[i] = (uint64_t)sqlite3_column_int64(run, 4 + i);
+	es->inventory = sqlite3_column_int(run, 7) != 0;
 	if (fp_idset_load(&es->ids, db, es->run, err) < 0 ||
 	    fp_db_prepare(db, &st,
 			  "SELECT src, dst, proto, port, verdict, flows, first_seen, last_seen, days, "

@@ -19,6 +19,7 @@
 #include "lib/db.h"
 #include "lib/err.h"
 #include "lib/identity.h"
+#include "lib/util-net.h"
 
 /* Stored in the database: never renumber. */
 enum fp_edge_status {
@@ -30,11 +31,13 @@ enum fp_edge_status {
 	FP_EDGE_CNI = 6,        /* the CNI's own traffic (health checks) */
 	FP_EDGE_DENIED = 7,     /* the engine dropped it: no evidence it is needed */
 	FP_EDGE_NO_POD = 8,     /* neither side is a pod: no NetworkPolicy applies */
+	FP_EDGE_AMBIGUOUS = 9,  /* the log does not tell which side opened it */
 };
 
 enum fp_edge_verdict {
 	FP_EDGE_OBSERVED = 1, /* forwarded, audited or redirected */
 	FP_EDGE_DROPPED = 2,
+	FP_EDGE_UNDIRECTED = 3, /* allowed, but which side opened it is unknown */
 };
 
 struct fp_edge {
@@ -52,6 +55,9 @@ struct fp_edge_opts {
 	bool has_since, has_until;
 	const char *since_arg, *until_arg; /* RFC 3339 or a duration */
 	uint64_t min_flows;
+	int64_t ip_grace;            /* seconds; 0 = default */
+	const struct fp_cidr *cidrs; /* the cluster's pod and service ranges */
+	size_t n_cidrs;
 };
 
 struct fp_edgeset {
@@ -61,6 +67,8 @@ struct fp_edgeset {
 	struct fp_idset *ids; /* owned */
 	struct fp_edge *edges; /* sorted by (src, dst, proto, port, verdict) */
 	size_t n;
+	bool inventory;        /* an inventory was used to resolve endpoints */
+	uint64_t matches[3];   /* lookups matched exactly, nearly, not at all */
 };
 
 /*

@@ -198,13 +198,34 @@ selector(struct ye *y, const struct fp_selector *sel)
 			kv(y, sel->match[i].key, sel->match[i].value);
 		map_end(y);
 	}
-	if (sel->n_absent > 0) {
+	if (sel->n_absent > 0 || sel->n_exprs > 0) {
+		size_t a = 0, e = 0;
+
 		str(y, "matchExpressions");
 		seq_start(y);
-		for (size_t i = 0; i < sel->n_absent; i++) {
+		/* Both lists are sorted by key: merge them so the output is too. */
+		while (a < sel->n_absent || e < sel->n_exprs) {
+			bool take_absent = e == sel->n_exprs ||
+					   (a < sel->n_absent &&
+					    strcmp(sel->absent[a], sel->exprs[e].key) <= 0);
+
 			map_start(y);
-			kv(y, "key", sel->absent[i]);
-			kv(y, "operator", "DoesNotExist");
+			if (take_absent) {
+				kv(y, "key", sel->absent[a++]);
+				kv(y, "operator", "DoesNotExist");
+			} else {
+				const struct fp_sel_expr *x = &sel->exprs[e++];
+
+				kv(y, "key", x->key);
+				kv(y, "operator", fp_sel_op_name(x->op));
+				if (x->op == FP_SEL_IN || x->op == FP_SEL_NOTIN) {
+					str(y, "values");
+					seq_start(y);
+					for (size_t v = 0; v < x->n_values; v++)
+						str(y, x->values[v]);
+					seq_end(y);
+				}
+			}
 			map_end(y);
 		}
 		seq_end(y);

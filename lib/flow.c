@@ -49,6 +49,7 @@ fp_verdict_name(enum fp_verdict v)
 	case FP_VERDICT_DROPPED: return "DROPPED";
 	case FP_VERDICT_AUDIT: return "AUDIT";
 	case FP_VERDICT_REDIRECTED: return "REDIRECTED";
+	case FP_VERDICT_UNDIRECTED: return "UNDIRECTED";
 	}
 	return "UNKNOWN";
 }

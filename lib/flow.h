@@ -33,6 +33,9 @@ enum fp_verdict {
 	FP_VERDICT_DROPPED = 2,
 	FP_VERDICT_AUDIT = 3,
 	FP_VERDICT_REDIRECTED = 4,
+	/* Allowed traffic whose direction the log does not tell (VPC Flow Logs):
+	 * aggregation decides it.  The reason field holds the other port. */
+	FP_VERDICT_UNDIRECTED = 5,
 };
 
 /* Why a record that parsed fine is not a connection.  Counted per source. */

@@ -9,6 +9,7 @@
 
 #include "lib/endpoint.h"
 #include "lib/identity.h"
+#include "lib/resolve.h"
 #include "lib/util-buf.h"
 #include "lib/util-k8s.h"
 #include "lib/util-map.h"
@@ -90,14 +91,29 @@ fp_idset_find(const struct fp_idset *s, const char *key)
 	return hit != NULL ? (long)(hit - s->ids) : -1;
 }
 
-struct builder {
+/* An endpoint whose identity depends on the time of the flow. */
+struct dynamic {
+	int kind;  /* enum fp_ep_kind */
+	char *ns, *pod;
+	long fallback; /* identity when the inventory does not know it, or -1 */
+	struct fp_addr addr;
+};
+
+struct fp_idbuild {
 	struct fp_idset *set;
 	struct draft *drafts; /* parallel to set->ids while building */
 	struct fp_strmap index; /* identity key -> index */
+	struct fp_resolver *res; /* borrowed; may be NULL */
+	struct dynamic *dyn;
+	size_t n_dyn, cap_dyn;
+	long *merged_into; /* after twins folding: identity -> representative */
+	size_t n_built;
 };
 
+
+
 static long
-builder_add(struct builder *b, enum fp_id_kind kind, const char *key, const char *ns,
+builder_add(struct fp_idbuild *b, enum fp_id_kind kind, const char *key, const char *ns,
 	    const char *name, const char *wkind)
 {
 	struct fp_idset *s = b->set;
@@ -312,6 +328,66 @@ other_key(struct fp_buf *key, enum fp_id_kind *kind, const char **name, int ep_k
 	}
 }
 
+/* Mark endpoint @ep as resolved per flow; @fallback is used when nothing is known. */
+static int
+add_dynamic(struct fp_idbuild *b, int64_t ep, int kind, const char *ns, const char *pod,
+	    const char *ip, long fallback)
+{
+	struct dynamic *d;
+
+	if (b->n_dyn == b->cap_dyn) {
+		size_t cap = b->cap_dyn ? b->cap_dyn * 2 : 64;
+		struct dynamic *v = realloc(b->dyn, cap * sizeof(*v));
+
+		if (v == NULL)
+			return FP_ENOMEM;
+		b->dyn = v;
+		b->cap_dyn = cap;
+	}
+	d = &b->dyn[b->n_dyn];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	d->fallback = fallback;
+	d->ns = ns != NULL ? strdup(ns) : NULL;
+	d->pod = pod != NULL ? strdup(pod) : NULL;
+	if ((ns != NULL && d->ns == NULL) || (pod != NULL && d->pod == NULL))
+		return FP_ENOMEM;
+	if (ip != NULL)
+		fp_addr_parse(&d->addr, ip, strlen(ip));
+	/* of_ep holds -2 - index for endpoints resolved per flow */
+	return map_endpoint(b->set, ep, -2 - (long)b->n_dyn++);
+}
+
+/* Pass 0: every workload of the inventory, so selectors never match them. */
+static int
+pass_inventory(struct fp_idbuild *b, struct fp_err *err)
+{
+	struct fp_buf key;
+
+	if (b->res == NULL)
+		return 0;
+	fp_buf_init(&key);
+	for (size_t i = 0; i < fp_resolver_n_pods(b->res); i++) {
+		const struct fp_inv_pod *p = fp_resolver_pod(b->res, i);
+		long ident;
+
+		if (p->host_network)
+			continue;
+		fp_buf_reset(&key);
+		fp_buf_printf(&key, "w:%s/%s", p->ns, p->workload);
+		ident = key.data != NULL
+				? builder_add(b, FP_ID_WORKLOAD, key.data, p->ns, p->workload, p->wkind)
+				: -1;
+		if (ident < 0 ||
+		    draft_add_set(&b->drafts[ident], p->labels[0] != '\0' ? p->labels : NULL) < 0) {
+			fp_buf_done(&key);
+			return fp_err_nomem(err);
+		}
+	}
+	fp_buf_done(&key);
+	return 0;
+}
+
 static const char *
 col(sqlite3_stmt *st, int i)
 {
@@ -320,7 +396,7 @@ col(sqlite3_stmt *st, int i)
 
 /* Pass 1: every endpoint that names its workload, and the non-pod ones. */
 static int
-pass_named(struct builder *b, struct fp_db *db, struct epref **pending, size_t *n_pending,
+pass_named(struct fp_idbuild *b, struct fp_db *db, struct epref **pending, size_t *n_pending,
 	   struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
@@ -357,6 +433,12 @@ pass_named(struct builder *b, struct fp_db *db, struct epref **pending, size_t *
 			(*pending)[(*n_pending)++].id = ep;
 			continue;
 		}
+		if (b->res != NULL && ip != NULL && (kind == FP_EP_UNKNOWN || kind == FP_EP_WORLD)) {
+			/* who held the address depends on when: resolved per flow */
+			if (add_dynamic(b, ep, kind, NULL, NULL, ip, -1) < 0)
+				goto nomem;
+			continue;
+		}
 		if (kind == FP_EP_POD && ns != NULL && wl != NULL) {
 			ikind = FP_ID_WORKLOAD;
 			name = wl;
@@ -379,6 +461,10 @@ pass_named(struct builder *b, struct fp_db *db, struct epref **pending, size_t *
 			goto nomem;
 		if (ikind == FP_ID_WORKLOAD && draft_add_set(&b->drafts[ident], labels) < 0)
 			goto nomem;
+		/* A pod known by name only: the inventory may know its labels. */
+		if (b->res != NULL && kind == FP_EP_POD && ns != NULL && col(st, 5) != NULL &&
+		    labels == NULL && add_dynamic(b, ep, kind, ns, col(st, 5), ip, ident) < 0)
+			goto nomem;
 	}
 	fp_buf_done(&key);
 	return r < 0 ? FP_EDB : 0;
@@ -393,7 +479,7 @@ nomem:
  * labels; otherwise it is a workload of its own, named after its labels.
  */
 static int
-pass_labelled(struct builder *b, struct fp_db *db, struct epref *pending, size_t n_pending,
+pass_labelled(struct fp_idbuild *b, struct fp_db *db, struct epref *pending, size_t n_pending,
 	      struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
@@ -491,7 +577,7 @@ push_sets(struct fp_labelset **v, size_t *n, size_t *cap, const struct draft *d)
 
 /* Can no selector tell workload @i's pods from @j's?  (Both have labels.) */
 static bool
-twins(struct builder *b, size_t i, size_t j)
+twins(struct fp_idbuild *b, size_t i, size_t j)
 {
 	const struct fp_identity *x = &b->set->ids[i], *y = &b->set->ids[j];
 	struct fp_labelset mine = { x->labels, x->n_labels };
@@ -513,7 +599,7 @@ twins(struct builder *b, size_t i, size_t j)
  * are one identity to a NetworkPolicy, whatever their owners are called.
  */
 static int
-merge_twin(struct builder *b, size_t i, size_t j)
+merge_twin(struct fp_idbuild *b, size_t i, size_t j)
 {
 	struct fp_identity *x = &b->set->ids[i], *y = &b->set->ids[j];
 	struct fp_buf also;
@@ -539,16 +625,51 @@ merge_twin(struct builder *b, size_t i, size_t j)
 		if (r < 0)
 			return FP_ENOMEM;
 	}
-	for (int64_t e = 0; e <= b->set->max_ep; e++)
-		if (b->set->of_ep[e] == (long)j)
-			b->set->of_ep[e] = (long)i;
+	b->merged_into[j] = (long)i;
 	y->kind = 0; /* gone: finish() drops it */
 	return 0;
 }
 
+static bool
+unstable_key(const char *key, size_t len)
+{
+	return fp_k8s_is_volatile_label(key, len) || fp_k8s_is_cni_label(key, len);
+}
+
+/*
+ * The selector the workload's controller declares is stable by construction:
+ * take it when it names no rollout hash, selects every pod the workload had,
+ * and no other workload's pods.
+ */
+static bool
+controller_selector(struct fp_idbuild *b, struct fp_identity *id, const struct draft *own,
+		    const struct fp_labelset *others, size_t n_others)
+{
+	const char *json;
+	struct fp_selector sel;
+	bool ok;
+
+	if (b->res == NULL || id->wkind == NULL || id->name == NULL || own->n_sets == 0)
+		return false;
+	json = fp_resolver_controller_selector(b->res, id->ns, id->wkind, id->name);
+	if (json == NULL || fp_selector_from_k8s_json(&sel, json) < 0)
+		return false;
+	ok = (sel.n_match > 0 || sel.n_exprs > 0) && !fp_selector_uses_key(&sel, unstable_key);
+	for (size_t i = 0; ok && i < own->n_sets; i++)
+		ok = fp_selector_matches(&sel, &own->sets[i]);
+	for (size_t i = 0; ok && i < n_others; i++)
+		ok = !fp_selector_matches(&sel, &others[i]);
+	if (!ok) {
+		fp_selector_done(&sel);
+		return false;
+	}
+	id->sel = sel;
+	return true;
+}
+
 /* Selectors of the workloads of one namespace, @idx[0..n). */
 static int
-select_namespace(struct builder *b, const size_t *idx, size_t n)
+select_namespace(struct fp_idbuild *b, const size_t *idx, size_t n)
 {
 	struct fp_idset *s = b->set;
 	struct fp_labelset *others = NULL;
@@ -573,7 +694,8 @@ select_namespace(struct builder *b, const size_t *idx, size_t n)
 				free(others);
 				return FP_ENOMEM;
 			}
-		id->selectable = fp_selector_choose(&id->sel, &mine, b->drafts[idx[a]].sets,
+		id->selectable = controller_selector(b, id, &b->drafts[idx[a]], others, n_others) ||
+				 fp_selector_choose(&id->sel, &mine, b->drafts[idx[a]].sets,
 						    b->drafts[idx[a]].n_sets, others, n_others);
 		if (!id->selectable)
 			id->note = strdup("no label selector tells its pods apart from another "
@@ -585,7 +707,7 @@ select_namespace(struct builder *b, const size_t *idx, size_t n)
 
 /* Pass 3: labels, selectors and notes of the workloads, namespace by namespace. */
 static int
-pass_selectors(struct builder *b, struct fp_err *err)
+pass_selectors(struct fp_idbuild *b, struct fp_err *err)
 {
 	struct fp_idset *s = b->set;
 	size_t *idx = malloc((s->n ? s->n : 1) * sizeof(*idx)), n = 0;
@@ -630,11 +752,15 @@ ptr_id_cmp(const void *a, const void *b)
 		      (*(const struct fp_identity *const *)b)->key);
 }
 
-/* Sort identities by key (output order must not depend on input order) and
- * renumber the endpoint map to match. */
+/*
+ * Sort identities by key (output order must not depend on input order),
+ * drop folded twins, and give the caller @rank: builder index -> final index
+ * (a twin maps to its representative).  The endpoint map is renumbered too.
+ */
 static int
-finish(struct fp_idset *s, struct fp_err *err)
+finish(struct fp_idbuild *b, long **rank_out, struct fp_err *err)
 {
+	struct fp_idset *s = b->set;
 	size_t n = s->n ? s->n : 1, n_dead = 0;
 	struct fp_identity *copy = malloc(n * sizeof(*copy));
 	const struct fp_identity **ptrs = malloc(n * sizeof(*ptrs));
@@ -652,61 +778,255 @@ finish(struct fp_idset *s, struct fp_err *err)
 		rank[i] = -1;
 	}
 	qsort(ptrs, s->n, sizeof(*ptrs), ptr_id_cmp);
-	/* Twins folded into another identity (kind 0) are dropped here. */
 	for (size_t i = 0, k = 0; i < s->n; i++) {
 		if (ptrs[i]->kind == 0) {
 			identity_done((struct fp_identity *)ptrs[i]);
+			n_dead++;
 			continue;
 		}
 		rank[ptrs[i] - copy] = (long)k;
 		s->ids[k++] = *ptrs[i];
 	}
-	for (size_t i = 0; i < s->n; i++)
-		if (copy[i].kind == 0)
-			n_dead++;
+	for (size_t i = 0; i < s->n; i++) {
+		long to = (long)i;
+
+		while (b->merged_into != NULL && b->merged_into[to] >= 0)
+			to = b->merged_into[to];
+		rank[i] = rank[to];
+	}
 	s->n -= n_dead;
 	for (int64_t e = 0; e <= s->max_ep && s->of_ep != NULL; e++)
 		if (s->of_ep[e] >= 0)
 			s->of_ep[e] = rank[s->of_ep[e]];
 	free(copy);
 	free(ptrs);
-	free(rank);
+	*rank_out = rank;
+	return 0;
+}
+
+int
+fp_idbuild_new(struct fp_idbuild **out, struct fp_db *db, struct fp_resolver *res,
+	       struct fp_err *err)
+{
+	struct fp_idbuild *b = calloc(1, sizeof(*b));
+	struct epref *pending = NULL;
+	size_t n_pending = 0;
+	int r;
+
+	*out = NULL;
+	if (b == NULL || (b->set = calloc(1, sizeof(*b->set))) == NULL) {
+		free(b);
+		return fp_err_nomem(err);
+	}
+	b->set->max_ep = -1;
+	b->res = res;
+	fp_strmap_init(&b->index);
+	r = pass_inventory(b, err);
+	if (r == 0)
+		r = pass_named(b, db, &pending, &n_pending, err);
+	if (r == 0)
+		r = pass_labelled(b, db, pending, n_pending, err);
+	free(pending);
+	if (r < 0) {
+		fp_idbuild_free(b);
+		return r;
+	}
+	*out = b;
+	return 0;
+}
+
+void
+fp_idbuild_free(struct fp_idbuild *b)
+{
+	if (b == NULL)
+		return;
+	for (size_t i = 0; i < (b->n_built ? b->n_built : b->set->n); i++)
+		draft_done(&b->drafts[i]);
+	free(b->drafts);
+	for (size_t i = 0; i < b->n_dyn; i++) {
+		free(b->dyn[i].ns);
+		free(b->dyn[i].pod);
+	}
+	free(b->dyn);
+	free(b->merged_into);
+	fp_strmap_done(&b->index);
+	fp_idset_free(b->set);
+	free(b);
+}
+
+static long
+add_keyed(struct fp_idbuild *b, enum fp_id_kind kind, const char *prefix, const char *name)
+{
+	char key[FP_ADDR_BUFSZ + 300];
+
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	return builder_add(b, kind, key, NULL, name, NULL);
+}
+
+/* An address nobody in the inventory held at the time: outside or unknown. */
+static long
+unheld_address(struct fp_idbuild *b, const struct dynamic *d)
+{
+	char ip[FP_ADDR_BUFSZ];
+
+	fp_addr_format(ip, &d->addr);
+	/* Never an ipBlock inside the cluster; and an address-only log with no
+	 * inventory and no ranges cannot tell inside from outside. */
+	if (fp_resolver_in_cluster(b->res, &d->addr) ||
+	    (d->kind == FP_EP_UNKNOWN && !fp_resolver_knows_ranges(b->res)))
+		return add_keyed(b, FP_ID_UNRESOLVED, "u:ip:", ip);
+	return add_keyed(b, FP_ID_EXTERNAL, "ip:", ip);
+}
+
+static long
+pod_identity(struct fp_idbuild *b, size_t pod)
+{
+	const struct fp_inv_pod *p = fp_resolver_pod(b->res, pod);
+	char key[600];
+
+	snprintf(key, sizeof(key), "w:%s/%s", p->ns, p->workload);
+	return builder_add(b, FP_ID_WORKLOAD, key, p->ns, p->workload, p->wkind);
+}
+
+#define MAX_BACKENDS 256
+
+int
+fp_idbuild_resolve(struct fp_idbuild *b, struct fp_idref *out, size_t max, size_t *n_out,
+		   int64_t ep, int64_t t, uint8_t proto, uint16_t port, struct fp_err *err)
+{
+	long v = fp_idset_of_endpoint(b->set, ep);
+	const struct dynamic *d;
+	struct fp_resolution res;
+	long id = -1;
+
+	*n_out = 0;
+	if (v == -1 && (ep < 0 || ep > b->set->max_ep))
+		return fp_err_set(err, FP_EDB, NULL, 0, 0, "a flow names an unknown endpoint");
+	if (v >= 0) {
+		out[0] = (struct fp_idref){ (uint32_t)v, port };
+		*n_out = 1;
+		return 0;
+	}
+	d = &b->dyn[-2 - v];
+	if (d->pod != NULL) {
+		fp_resolver_pod_name(b->res, d->ns, d->pod, t, &res);
+		fp_resolver_count(b->res, res.match);
+	} else {
+		fp_resolver_ip(b->res, &d->addr, t, &res);
+		/* Only addresses nobody labelled count as lookups: a CNI's "world"
+		 * is checked, not resolved. */
+		if (d->kind == FP_EP_UNKNOWN)
+			fp_resolver_count(b->res, res.match);
+	}
+	switch (res.kind) {
+	case FP_RESOLVED_POD:
+		id = pod_identity(b, res.ref);
+		break;
+	case FP_RESOLVED_NODE:
+		id = builder_add(b, FP_ID_NODE, "node", NULL, "node", NULL);
+		break;
+	case FP_RESOLVED_SERVICE: {
+		size_t pods[MAX_BACKENDS];
+		uint16_t ports[MAX_BACKENDS];
+		size_t n = fp_resolver_backends(b->res, res.ref, t, proto, port, pods, ports,
+						MAX_BACKENDS);
+		char name[300];
+
+		if (n == 0 || n > MAX_BACKENDS) {
+			fp_resolver_service_name(b->res, res.ref, name, sizeof(name));
+			id = add_keyed(b, FP_ID_UNRESOLVED, "u:svc:", name);
+			break;
+		}
+		/* A Service is its backends after DNAT; several pods of one
+		 * workload are one identity and port. */
+		for (size_t i = 0; i < n && *n_out < max; i++) {
+			long w = pod_identity(b, pods[i]);
+			bool dup = false;
+
+			if (w < 0)
+				return fp_err_nomem(err);
+			for (size_t k = 0; k < *n_out && !dup; k++)
+				dup = out[k].id == (uint32_t)w && out[k].port == ports[i];
+			if (!dup)
+				out[(*n_out)++] = (struct fp_idref){ (uint32_t)w, ports[i] };
+		}
+		return 0;
+	}
+	default:
+		id = d->pod != NULL ? d->fallback : unheld_address(b, d);
+		break;
+	}
+	if (id < 0)
+		return fp_err_nomem(err);
+	out[0] = (struct fp_idref){ (uint32_t)id, port };
+	*n_out = 1;
+	return 0;
+}
+
+bool
+fp_idbuild_listens(struct fp_idbuild *b, int64_t ep, int64_t t, uint8_t proto, uint16_t port)
+{
+	long v = fp_idset_of_endpoint(b->set, ep);
+	struct fp_resolution res;
+	const struct dynamic *d;
+
+	if (v > -2 || b->res == NULL)
+		return false;
+	d = &b->dyn[-2 - v];
+	if (d->pod != NULL)
+		fp_resolver_pod_name(b->res, d->ns, d->pod, t, &res);
+	else
+		fp_resolver_ip(b->res, &d->addr, t, &res);
+	if (res.kind == FP_RESOLVED_POD)
+		return fp_resolver_pod_listens(b->res, res.ref, proto, port);
+	if (res.kind == FP_RESOLVED_SERVICE)
+		return fp_resolver_service_port(b->res, res.ref, proto, port);
+	return false;
+}
+
+int
+fp_idbuild_finish(struct fp_idbuild *b, struct fp_idset **out, long **rank, struct fp_err *err)
+{
+	int r;
+
+	*out = NULL;
+	*rank = NULL;
+	b->n_built = b->set->n; /* finish() drops folded twins */
+	b->merged_into = malloc((b->n_built ? b->n_built : 1) * sizeof(*b->merged_into));
+	if (b->merged_into == NULL)
+		return fp_err_nomem(err);
+	for (size_t i = 0; i < b->n_built; i++)
+		b->merged_into[i] = -1;
+	r = pass_selectors(b, err);
+	if (r == 0)
+		r = finish(b, rank, err);
+	if (r < 0)
+		return r;
+	*out = b->set;
+	b->set = calloc(1, sizeof(*b->set)); /* the builder no longer owns it */
+	if (b->set == NULL) {
+		b->set = *out;
+		*out = NULL;
+		free(*rank);
+		*rank = NULL;
+		return fp_err_nomem(err);
+	}
 	return 0;
 }
 
 int
 fp_idset_build(struct fp_idset **out, struct fp_db *db, struct fp_err *err)
 {
-	struct builder b = { 0 };
-	struct epref *pending = NULL;
-	size_t n_pending = 0, n_drafts;
+	struct fp_idbuild *b = NULL;
+	long *rank = NULL;
 	int r;
 
-	*out = NULL;
-	b.set = calloc(1, sizeof(*b.set));
-	if (b.set == NULL)
-		return fp_err_nomem(err);
-	b.set->max_ep = -1;
-	fp_strmap_init(&b.index);
-	r = pass_named(&b, db, &pending, &n_pending, err);
+	r = fp_idbuild_new(&b, db, NULL, err);
 	if (r == 0)
-		r = pass_labelled(&b, db, pending, n_pending, err);
-	if (r == 0)
-		r = pass_selectors(&b, err);
-	n_drafts = b.set->n; /* finish() drops folded twins */
-	if (r == 0)
-		r = finish(b.set, err);
-	for (size_t i = 0; i < n_drafts; i++)
-		draft_done(&b.drafts[i]);
-	free(b.drafts);
-	free(pending);
-	fp_strmap_done(&b.index);
-	if (r < 0) {
-		fp_idset_free(b.set);
-		return r;
-	}
-	*out = b.set;
-	return 0;
+		r = fp_idbuild_finish(b, out, &rank, err);
+	free(rank);
+	fp_idbuild_free(b);
+	return r;
 }
 
 int

@@ -50,6 +50,47 @@ struct fp_identity {
 };
 
 struct fp_idset;
+struct fp_idbuild;
+struct fp_resolver;
+
+/* An identity an endpoint stands for, with the port it was reached on. */
+struct fp_idref {
+	uint32_t id;
+	uint16_t port;
+};
+
+/*
+ * Start building the identities of @db's endpoints.  With a resolver
+ * (borrowed; it must outlive the builder), every workload of the inventory
+ * is known, and endpoints that carry only an address or a pod name are
+ * resolved per flow by fp_idbuild_resolve().  Free with fp_idbuild_free().
+ */
+int fp_idbuild_new(struct fp_idbuild **out, struct fp_db *db, struct fp_resolver *res,
+		   struct fp_err *err);
+void fp_idbuild_free(struct fp_idbuild *b);
+
+/*
+ * The identities endpoint @ep stands for at time @t: one, or several for a
+ * Service address (its backends, each with the target port that service
+ * port @port/@proto reaches).  Fills up to @max refs (builder indexes).
+ */
+int fp_idbuild_resolve(struct fp_idbuild *b, struct fp_idref *out, size_t max, size_t *n_out,
+		       int64_t ep, int64_t t, uint8_t proto, uint16_t port, struct fp_err *err);
+
+/*
+ * Does endpoint @ep, at time @t, listen on @port/@proto (a container port of
+ * the pod that held its address, or a port of the Service at it)?  False
+ * when the inventory does not say.
+ */
+bool fp_idbuild_listens(struct fp_idbuild *b, int64_t ep, int64_t t, uint8_t proto,
+			uint16_t port);
+
+/*
+ * Choose selectors and sort: *@out gets the finished set (caller frees),
+ * *@rank maps builder indexes to indexes in it (caller frees).
+ */
+int fp_idbuild_finish(struct fp_idbuild *b, struct fp_idset **out, long **rank,
+		      struct fp_err *err);
 
 /*
  * Build the identities of every endpoint in @db.  The result owns its

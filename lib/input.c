@@ -401,3 +401,28 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 			return r;
 	}
 }
+
+int
+fp_input_read_all(struct fp_input *in, struct fp_buf *out, size_t max, struct fp_err *err)
+{
+	if (!in->sniffed) {
+		in->sniffed = true;
+		if (sniff(in, err) < 0)
+			return FP_EIO;
+	}
+	while (!in->eof) {
+		int r;
+
+		in->start = in->end = 0;
+		r = decode_more(in, err);
+		if (r < 0)
+			return r;
+		if (out->len + in->end > max)
+			return fp_err_set(err, FP_EINPUT, in->name, 0, 0,
+					  "larger than %zu MiB: refusing to read it whole", max >> 20);
+		if (fp_buf_add(out, in->buf, in->end) < 0)
+			return fp_err_nomem(err);
+	}
+	in->start = in->end = 0;
+	return 0;
+}

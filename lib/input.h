@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "lib/err.h"
+#include "lib/util-buf.h"
 
 #define FP_INPUT_MAX_LINE (8u << 20)
 #define FP_FINGERPRINT_BUFSZ 48
@@ -53,6 +54,13 @@ int fp_input_prefingerprint(struct fp_input *in, char out[FP_FINGERPRINT_BUFSZ],
  */
 int fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *lineno,
 		       struct fp_err *err);
+
+/*
+ * Read the rest of the input, decoded, into @out (for formats that are not
+ * line-based, such as kubectl's pretty-printed JSON).  More than @max bytes
+ * is FP_EINPUT; a damaged gzip stream FP_EINPUT; FP_EIO, FP_ENOMEM.
+ */
+int fp_input_read_all(struct fp_input *in, struct fp_buf *out, size_t max, struct fp_err *err);
 
 /* After the end: "<hash>-<size>" of the raw bytes. */
 void fp_input_fingerprint(const struct fp_input *in, char out[FP_FINGERPRINT_BUFSZ]);

@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "lib/reader-hubble.h"
+#include "lib/reader-vpc.h"
 #include "lib/reader.h"
 
 static const struct fp_reader *const readers[] = {
 	&fp_reader_hubble,
+	&fp_reader_vpc,
 	NULL,
 };
 

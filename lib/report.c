@@ -20,6 +20,23 @@ fp_report_selector_text(struct fp_buf *out, const struct fp_selector *sel)
 	for (size_t i = 0; i < sel->n_absent; i++)
 		if (fp_buf_printf(out, "%s!%s", i || sel->n_match ? "," : "", sel->absent[i]) < 0)
 			return FP_ENOMEM;
+	/* kubectl's selector syntax: "tier in (a,b)", "tier notin (c)", "tier" */
+	for (size_t i = 0; i < sel->n_exprs; i++) {
+		const struct fp_sel_expr *x = &sel->exprs[i];
+		bool first = i == 0 && sel->n_match == 0 && sel->n_absent == 0;
+
+		if (x->op == FP_SEL_EXISTS || x->op == FP_SEL_DOESNOTEXIST) {
+			fp_buf_printf(out, "%s%s%s", first ? "" : ",",
+				      x->op == FP_SEL_DOESNOTEXIST ? "!" : "", x->key);
+			continue;
+		}
+		fp_buf_printf(out, "%s%s %s (", first ? "" : ",", x->key,
+			      x->op == FP_SEL_IN ? "in" : "notin");
+		for (size_t v = 0; v < x->n_values; v++)
+			fp_buf_printf(out, "%s%s", v ? "," : "", x->values[v]);
+		if (fp_buf_addc(out, ')') < 0)
+			return FP_ENOMEM;
+	}
 	return 0;
 }
 

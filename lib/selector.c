@@ -95,6 +95,32 @@ fp_labelset_equal(const struct fp_labelset *a, const struct fp_labelset *b)
 	return a->n == b->n && fp_labelset_subset(a->labels, a->n, b);
 }
 
+static const char *
+value_of(const struct fp_labelset *ls, const char *key)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (strcmp(ls->labels[i].key, key) == 0)
+			return ls->labels[i].value;
+	return NULL;
+}
+
+static bool
+expr_matches(const struct fp_sel_expr *e, const struct fp_labelset *ls)
+{
+	const char *v = value_of(ls, e->key);
+	bool in = false;
+
+	for (size_t i = 0; v != NULL && i < e->n_values && !in; i++)
+		in = strcmp(e->values[i], v) == 0;
+	switch (e->op) {
+	case FP_SEL_IN: return in;
+	case FP_SEL_NOTIN: return !in; /* a pod without the key is not in the set */
+	case FP_SEL_EXISTS: return v != NULL;
+	case FP_SEL_DOESNOTEXIST: return v == NULL;
+	}
+	return false;
+}
+
 bool
 fp_selector_matches(const struct fp_selector *sel, const struct fp_labelset *ls)
 {
@@ -103,7 +129,37 @@ fp_selector_matches(const struct fp_selector *sel, const struct fp_labelset *ls)
 	for (size_t i = 0; i < sel->n_absent; i++)
 		if (fp_labelset_has_key(ls, sel->absent[i]))
 			return false;
+	for (size_t i = 0; i < sel->n_exprs; i++)
+		if (!expr_matches(&sel->exprs[i], ls))
+			return false;
 	return true;
+}
+
+const char *
+fp_sel_op_name(enum fp_sel_op op)
+{
+	switch (op) {
+	case FP_SEL_IN: return "In";
+	case FP_SEL_NOTIN: return "NotIn";
+	case FP_SEL_EXISTS: return "Exists";
+	case FP_SEL_DOESNOTEXIST: return "DoesNotExist";
+	}
+	return "?";
+}
+
+bool
+fp_selector_uses_key(const struct fp_selector *sel, bool (*pred)(const char *key, size_t len))
+{
+	for (size_t i = 0; i < sel->n_match; i++)
+		if (pred(sel->match[i].key, strlen(sel->match[i].key)))
+			return true;
+	for (size_t i = 0; i < sel->n_absent; i++)
+		if (pred(sel->absent[i], strlen(sel->absent[i])))
+			return true;
+	for (size_t i = 0; i < sel->n_exprs; i++)
+		if (pred(sel->exprs[i].key, strlen(sel->exprs[i].key)))
+			return true;
+	return false;
 }
 
 void
@@ -113,6 +169,13 @@ fp_selector_done(struct fp_selector *sel)
 	for (size_t i = 0; i < sel->n_absent; i++)
 		free(sel->absent[i]);
 	free(sel->absent);
+	for (size_t i = 0; i < sel->n_exprs; i++) {
+		for (size_t j = 0; j < sel->exprs[i].n_values; j++)
+			free(sel->exprs[i].values[j]);
+		free(sel->exprs[i].values);
+		free(sel->exprs[i].key);
+	}
+	free(sel->exprs);
 	memset(sel, 0, sizeof(*sel));
 }
 
@@ -150,7 +213,7 @@ static bool
 conflicts(const struct fp_label *s, size_t ns, char *const *absent, size_t n_absent,
 	  const struct fp_labelset *others, size_t n_others)
 {
-	struct fp_selector sel = { (struct fp_label *)s, ns, (char **)absent, n_absent };
+	struct fp_selector sel = { (struct fp_label *)s, ns, (char **)absent, n_absent, NULL, 0 };
 
 	for (size_t i = 0; i < n_others; i++)
 		if (fp_selector_matches(&sel, &others[i]))
@@ -324,50 +387,149 @@ out:
 char *
 fp_selector_to_json(const struct fp_selector *sel)
 {
-	json_t *root = json_object(), *ml = json_object(), *ab = json_array();
+	json_t *root = json_object(), *ml = json_object(), *ab = json_array(), *ex = json_array();
 	char *text;
 
 	for (size_t i = 0; i < sel->n_match; i++)
 		json_object_set_new(ml, sel->match[i].key, json_string(sel->match[i].value));
 	for (size_t i = 0; i < sel->n_absent; i++)
 		json_array_append_new(ab, json_string(sel->absent[i]));
+	for (size_t i = 0; i < sel->n_exprs; i++) {
+		json_t *vals = json_array();
+
+		for (size_t j = 0; j < sel->exprs[i].n_values; j++)
+			json_array_append_new(vals, json_string(sel->exprs[i].values[j]));
+		json_array_append_new(ex, json_pack("{s:s, s:s, s:o}", "key", sel->exprs[i].key,
+						    "operator", fp_sel_op_name(sel->exprs[i].op),
+						    "values", vals));
+	}
 	json_object_set_new(root, "matchLabels", ml);
 	json_object_set_new(root, "absent", ab);
+	json_object_set_new(root, "exprs", ex);
 	text = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(root);
 	return text;
 }
 
-int
-fp_selector_from_json(struct fp_selector *sel, const char *text)
+static int
+expr_cmp(const void *a, const void *b)
 {
-	json_t *root = json_loads(text, 0, NULL), *ml, *ab, *v;
+	const struct fp_sel_expr *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : (int)x->op - (int)y->op;
+}
+
+static enum fp_sel_op
+op_from_name(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	if (strcmp(s, "In") == 0)
+		return FP_SEL_IN;
+	if (strcmp(s, "NotIn") == 0)
+		return FP_SEL_NOTIN;
+	if (strcmp(s, "Exists") == 0)
+		return FP_SEL_EXISTS;
+	if (strcmp(s, "DoesNotExist") == 0)
+		return FP_SEL_DOESNOTEXIST;
+	return 0;
+}
+
+/* Fill @sel from a matchLabels object, absent keys and expressions. */
+static int
+fill_from(struct fp_selector *sel, json_t *ml, json_t *ab, json_t *ex, bool k8s)
+{
 	const char *k;
-	size_t i;
+	json_t *v, *e;
+	size_t i, j;
 
 	memset(sel, 0, sizeof(*sel));
-	if (root == NULL)
-		return FP_EINPUT;
-	ml = json_object_get(root, "matchLabels");
-	ab = json_object_get(root, "absent");
 	sel->match = calloc(json_object_size(ml) + 1, sizeof(*sel->match));
-	sel->absent = calloc(json_array_size(ab) + 1, sizeof(*sel->absent));
-	if (sel->match == NULL || sel->absent == NULL)
-		goto fail;
+	sel->absent = calloc(json_array_size(ab) + json_array_size(ex) + 1, sizeof(*sel->absent));
+	sel->exprs = calloc(json_array_size(ex) + 1, sizeof(*sel->exprs));
+	if (sel->match == NULL || sel->absent == NULL || sel->exprs == NULL)
+		goto nomem;
 	json_object_foreach(ml, k, v) {
+		if (!json_is_string(v))
+			goto bad;
 		sel->match[sel->n_match].key = strdup(k);
-		sel->match[sel->n_match].value = strdup(json_string_value(v) ? json_string_value(v) : "");
-		sel->n_match++;
+		sel->match[sel->n_match].value = strdup(json_string_value(v));
+		if (sel->match[sel->n_match++].value == NULL)
+			goto nomem;
 	}
-	json_array_foreach(ab, i, v)
-		sel->absent[sel->n_absent++] = strdup(json_string_value(v) ? json_string_value(v) : "");
+	json_array_foreach(ab, i, v) {
+		if (!json_is_string(v))
+			goto bad;
+		if ((sel->absent[sel->n_absent++] = strdup(json_string_value(v))) == NULL)
+			goto nomem;
+	}
+	json_array_foreach(ex, i, e) {
+		const char *key = json_string_value(json_object_get(e, "key"));
+		enum fp_sel_op op = op_from_name(json_string_value(json_object_get(e, "operator")));
+		json_t *vals = json_object_get(e, "values");
+		struct fp_sel_expr *x;
+
+		if (key == NULL || op == 0)
+			goto bad;
+		/* A plain DoesNotExist is what flowpol writes as an absent key. */
+		if (k8s && op == FP_SEL_DOESNOTEXIST) {
+			if ((sel->absent[sel->n_absent++] = strdup(key)) == NULL)
+				goto nomem;
+			continue;
+		}
+		x = &sel->exprs[sel->n_exprs++];
+		x->key = strdup(key);
+		x->op = op;
+		x->values = calloc(json_array_size(vals) + 1, sizeof(*x->values));
+		if (x->key == NULL || x->values == NULL)
+			goto nomem;
+		json_array_foreach(vals, j, v) {
+			if (!json_is_string(v))
+				goto bad;
+			if ((x->values[x->n_values++] = strdup(json_string_value(v))) == NULL)
+				goto nomem;
+		}
+		qsort(x->values, x->n_values, sizeof(*x->values), str_cmp);
+	}
 	qsort(sel->match, sel->n_match, sizeof(*sel->match), label_cmp);
 	qsort(sel->absent, sel->n_absent, sizeof(*sel->absent), str_cmp);
-	json_decref(root);
+	qsort(sel->exprs, sel->n_exprs, sizeof(*sel->exprs), expr_cmp);
 	return 0;
-fail:
-	json_decref(root);
+bad:
+	fp_selector_done(sel);
+	return FP_EINPUT;
+nomem:
 	fp_selector_done(sel);
 	return FP_ENOMEM;
 }
 
+int
+fp_selector_from_json(struct fp_selector *sel, const char *text)
+{
+	json_t *root = json_loads(text, 0, NULL);
+	int r;
+
+	memset(sel, 0, sizeof(*sel));
+	if (root == NULL)
+		return FP_EINPUT;
+	r = fill_from(sel, json_object_get(root, "matchLabels"), json_object_get(root, "absent"),
+		      json_object_get(root, "exprs"), false);
+	json_decref(root);
+	return r;
+}
+
+int
+fp_selector_from_k8s_json(struct fp_selector *sel, const char *text)
+{
+	json_t *root = json_loads(text, 0, NULL);
+	int r;
+
+	memset(sel, 0, sizeof(*sel));
+	if (root == NULL)
+		return FP_EINPUT;
+	r = fill_from(sel, json_object_get(root, "matchLabels"), NULL,
+		      json_object_get(root, "matchExpressions"), true);
+	json_decref(root);
+	return r;
+}

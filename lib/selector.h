@@ -13,11 +13,28 @@
 #include "lib/err.h"
 #include "lib/flow.h"
 
+enum fp_sel_op {
+	FP_SEL_IN = 1,
+	FP_SEL_NOTIN,
+	FP_SEL_EXISTS,
+	FP_SEL_DOESNOTEXIST,
+};
+
+/* A matchExpressions entry, as a controller's own selector may hold them. */
+struct fp_sel_expr {
+	char *key;
+	enum fp_sel_op op;
+	char **values; /* sorted; In and NotIn only */
+	size_t n_values;
+};
+
 struct fp_selector {
 	struct fp_label *match; /* matchLabels, sorted by key */
 	size_t n_match;
-	char **absent;          /* keys that must not exist, sorted */
+	char **absent;          /* keys that must not exist, sorted (flowpol's own) */
 	size_t n_absent;
+	struct fp_sel_expr *exprs; /* other expressions, sorted by key */
+	size_t n_exprs;
 };
 
 /* A borrowed, sorted label set. */
@@ -49,6 +66,18 @@ void fp_labels_free(struct fp_label *labels, size_t n);
 bool fp_labelset_subset(const struct fp_label *a, size_t na, const struct fp_labelset *b);
 bool fp_labelset_equal(const struct fp_labelset *a, const struct fp_labelset *b);
 bool fp_labelset_has_key(const struct fp_labelset *ls, const char *key);
+
+/*
+ * Read a Kubernetes LabelSelector in JSON ({"matchLabels":..,
+ * "matchExpressions":[..]}, already validated) into @sel; DoesNotExist
+ * expressions become absent keys.  0, FP_EINPUT or FP_ENOMEM.
+ */
+int fp_selector_from_k8s_json(struct fp_selector *sel, const char *text);
+
+/* Does any part of @sel name a key for which @pred is true? */
+bool fp_selector_uses_key(const struct fp_selector *sel, bool (*pred)(const char *key, size_t len));
+
+const char *fp_sel_op_name(enum fp_sel_op op);
 
 /* The stored JSON form of a selector, and back.  Caller frees the text. */
 char *fp_selector_to_json(const struct fp_selector *sel);
