@@ -39,6 +39,7 @@ fp_edgeset_free(struct fp_edgeset *e)
 		return;
 	fp_idset_free(e->ids);
 	free(e->edges);
+	fp_buf_done(&e->ranges);
 	free(e);
 }
 
@@ -371,13 +372,17 @@ store_run(struct fp_edgeset *es, struct fp_db *db, struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *run = NULL;
 	_cleanup_stmt_ sqlite3_stmt *ins = NULL;
-	char options[64], resolution[160];
+	char options[64], *resolution;
+	json_t *res;
 
 	snprintf(options, sizeof(options), "{\"min_flows\":%llu}", (unsigned long long)es->min_flows);
-	snprintf(resolution, sizeof(resolution),
-		 "{\"exact\":%llu,\"inventory\":%s,\"near\":%llu,\"unresolved\":%llu}",
-		 (unsigned long long)es->matches[0], es->inventory ? "true" : "false",
-		 (unsigned long long)es->matches[1], (unsigned long long)es->matches[2]);
+	res = json_pack("{s:I, s:b, s:I, s:s, s:I}", "exact", (json_int_t)es->matches[0],
+			"inventory", es->inventory, "near", (json_int_t)es->matches[1], "ranges",
+			fp_buf_str(&es->ranges), "unresolved", (json_int_t)es->matches[2]);
+	resolution = res != NULL ? json_dumps(res, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	json_decref(res);
+	if (resolution == NULL)
+		return fp_err_nomem(err);
 	if (fp_db_prepare(db, &run,
 			  "INSERT INTO runs(command, since, until, options, resolution) "
 			  "VALUES ('aggregate', ?, ?, ?, ?)",
@@ -390,7 +395,7 @@ store_run(struct fp_edgeset *es, struct fp_db *db, struct fp_err *err)
 	sqlite3_bind_int64(run, 1, es->since);
 	sqlite3_bind_int64(run, 2, es->until);
 	sqlite3_bind_text(run, 3, options, -1, SQLITE_STATIC);
-	sqlite3_bind_text(run, 4, resolution, -1, SQLITE_STATIC);
+	sqlite3_bind_text(run, 4, resolution, -1, free);
 	if (fp_db_step(db, run, err) < 0)
 		return FP_EDB;
 	es->run = sqlite3_last_insert_rowid(fp_db_handle(db));
@@ -465,8 +470,16 @@ fp_edge_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_edg
 	if (r == 0)
 		r = fold_window(es, b, db, err);
 	if (r == 0) {
+		const struct fp_cidr *cidrs;
+		size_t n = fp_resolver_ranges(res, &cidrs);
+
 		fp_resolver_counts(res, es->matches);
 		es->inventory = !fp_resolver_empty(res);
+		for (size_t i = 0; i < n; i++) {
+			char buf[FP_ADDR_BUFSZ];
+
+			fp_buf_printf(&es->ranges, "%s%s", i ? "," : "", fp_cidr_format(buf, &cidrs[i]));
+		}
 		r = store_run(es, db, err);
 	}
 	fp_idbuild_free(b);
@@ -496,7 +509,8 @@ fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *er
 			  "SELECT id, since, until, json_extract(options, '$.min_flows'), "
 			  "json_extract(resolution, '$.exact'), json_extract(resolution, '$.near'), "
 			  "json_extract(resolution, '$.unresolved'), "
-			  "json_extract(resolution, '$.inventory') FROM runs "
+			  "json_extract(resolution, '$.inventory'), "
+			  "json_extract(resolution, '$.ranges') FROM runs "
 			  "WHERE command = 'aggregate' ORDER BY id DESC LIMIT 1",
 			  err) < 0)
 		return FP_EDB;
@@ -516,6 +530,8 @@ fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *er
 	for (int i = 0; i < 3; i++)
 		es->matches[i] = (uint64_t)sqlite3_column_int64(run, 4 + i);
 	es->inventory = sqlite3_column_int(run, 7) != 0;
+	if (sqlite3_column_text(run, 8) != NULL)
+		fp_buf_adds(&es->ranges, (const char *)sqlite3_column_text(run, 8));
 	if (fp_idset_load(&es->ids, db, es->run, err) < 0 ||
 	    fp_db_prepare(db, &st,
 			  "SELECT src, dst, proto, port, verdict, flows, first_seen, last_seen, days, "

@@ -19,6 +19,7 @@
 #include "lib/db.h"
 #include "lib/err.h"
 #include "lib/identity.h"
+#include "lib/util-buf.h"
 #include "lib/util-net.h"
 
 /* Stored in the database: never renumber. */
@@ -68,6 +69,7 @@ struct fp_edgeset {
 	struct fp_edge *edges; /* sorted by (src, dst, proto, port, verdict) */
 	size_t n;
 	bool inventory;        /* an inventory was used to resolve endpoints */
+	struct fp_buf ranges;  /* cluster ranges in use, "cidr,cidr" */
 	uint64_t matches[3];   /* lookups matched exactly, nearly, not at all */
 };
 

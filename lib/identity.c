@@ -873,8 +873,11 @@ unheld_address(struct fp_idbuild *b, const struct dynamic *d)
 	/* Never an ipBlock inside the cluster; and an address-only log with no
 	 * inventory and no ranges cannot tell inside from outside. */
 	if (fp_resolver_in_cluster(b->res, &d->addr) ||
-	    (d->kind == FP_EP_UNKNOWN && !fp_resolver_knows_ranges(b->res)))
+	    (d->kind == FP_EP_UNKNOWN && !fp_resolver_knows_ranges(b->res))) {
+		if (d->kind == FP_EP_UNKNOWN)
+			fp_resolver_count(b->res, FP_MATCH_NONE);
 		return add_keyed(b, FP_ID_UNRESOLVED, "u:ip:", ip);
+	}
 	return add_keyed(b, FP_ID_EXTERNAL, "ip:", ip);
 }
 
@@ -908,16 +911,14 @@ fp_idbuild_resolve(struct fp_idbuild *b, struct fp_idref *out, size_t max, size_
 		return 0;
 	}
 	d = &b->dyn[-2 - v];
-	if (d->pod != NULL) {
+	if (d->pod != NULL)
 		fp_resolver_pod_name(b->res, d->ns, d->pod, t, &res);
-		fp_resolver_count(b->res, res.match);
-	} else {
+	else
 		fp_resolver_ip(b->res, &d->addr, t, &res);
-		/* Only addresses nobody labelled count as lookups: a CNI's "world"
-		 * is checked, not resolved. */
-		if (d->kind == FP_EP_UNKNOWN)
-			fp_resolver_count(b->res, res.match);
-	}
+	/* Count what was looked up for want of labels (a CNI's "world" is only
+	 * checked), and an address nobody held only if it is not outside. */
+	if (res.match != FP_MATCH_NONE && (d->pod != NULL || d->kind == FP_EP_UNKNOWN))
+		fp_resolver_count(b->res, res.match);
 	switch (res.kind) {
 	case FP_RESOLVED_POD:
 		id = pod_identity(b, res.ref);
@@ -953,6 +954,8 @@ fp_idbuild_resolve(struct fp_idbuild *b, struct fp_idref *out, size_t max, size_
 		return 0;
 	}
 	default:
+		if (d->pod != NULL)
+			fp_resolver_count(b->res, FP_MATCH_NONE);
 		id = d->pod != NULL ? d->fallback : unheld_address(b, d);
 		break;
 	}

@@ -309,18 +309,17 @@ vpc_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena 
 		*skip = FP_SKIP_REPLY;
 		return FP_READ_SKIP;
 	}
-	/* Undirected: both ports kept (the source port rides in reason), the
-	 * endpoints in a canonical order so both directions fold together. */
+	/*
+	 * Undirected: both ports kept (the source port rides in reason).  Each
+	 * connection is logged once in each direction; only the record with the
+	 * higher source port counts, so a connection counts once whichever side
+	 * aggregation finds to be the server.
+	 */
 	if (out->verdict == FP_VERDICT_FORWARDED)
 		out->verdict = FP_VERDICT_UNDIRECTED;
 	if (sport < dport || (sport == dport && fp_addr_cmp(&out->src.addr, &out->dst.addr) > 0)) {
-		struct fp_endpoint tmp = out->src;
-		uint64_t tp = sport;
-
-		out->src = out->dst;
-		out->dst = tmp;
-		sport = dport;
-		dport = tp;
+		*skip = FP_SKIP_REPLY;
+		return FP_READ_SKIP;
 	}
 	out->port = (uint16_t)dport;
 	out->reason = (uint16_t)sport;

@@ -255,6 +255,9 @@ status_heading(enum fp_edge_status s)
 		return "Dropped by the policy engine: no rule (no evidence the traffic is needed)";
 	case FP_EDGE_MIN_FLOWS:
 		return "Below --min-flows: no rule";
+	case FP_EDGE_AMBIGUOUS:
+		return "Direction unknown (the log does not say which side opened the connection, "
+		       "and the inventory does not say which listens): no rule";
 	default:
 		return NULL;
 	}
@@ -263,9 +266,9 @@ status_heading(enum fp_edge_status s)
 static void
 not_admitted(struct fp_buf *out, const struct fp_policy_model *m)
 {
-	static const enum fp_edge_status order[] = { FP_EDGE_UNRESOLVED, FP_EDGE_NODE,
-						     FP_EDGE_MIN_FLOWS, FP_EDGE_NO_PORTS,
-						     FP_EDGE_DENIED };
+	static const enum fp_edge_status order[] = { FP_EDGE_UNRESOLVED, FP_EDGE_AMBIGUOUS,
+						     FP_EDGE_NODE, FP_EDGE_MIN_FLOWS,
+						     FP_EDGE_NO_PORTS, FP_EDGE_DENIED };
 	const struct fp_edgeset *es = m->es;
 	char a[FP_TIME_BUFSZ], pb[16];
 	bool heading = false;
@@ -357,6 +360,23 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 	fp_buf_printf(out, "- %llu observed but not admitted (see below)\n", (unsigned long long)other);
 	fp_buf_printf(out, "- %llu rules with low evidence (fewer than %d flows)\n",
 		      (unsigned long long)low, FP_REPORT_LOW_FLOWS);
+	if (es->inventory || es->matches[0] + es->matches[1] + es->matches[2] > 0)
+		fp_buf_printf(out, "- %llu lookups of addresses and pod names resolved through the "
+				   "inventory at the time of each flow: %llu exact, %llu near (within "
+				   "the grace period), %llu unresolved\n",
+			      (unsigned long long)(es->matches[0] + es->matches[1] + es->matches[2]),
+			      (unsigned long long)es->matches[0], (unsigned long long)es->matches[1],
+			      (unsigned long long)es->matches[2]);
+	if (es->ranges.len > 0) {
+		fp_buf_adds(out, "- Cluster ranges, never written as ipBlocks: ");
+		for (const char *p = fp_buf_str(&es->ranges); *p != '\0';) {
+			size_t n = strcspn(p, ",");
+
+			fp_buf_printf(out, "%s`%.*s`", p == fp_buf_str(&es->ranges) ? "" : ", ", (int)n, p);
+			p += n + (p[n] == ',');
+		}
+		fp_buf_adds(out, "\n");
+	}
 	if (in != NULL && in->rejected > 0)
 		fp_buf_printf(out, "- %llu input lines were rejected ('flowpol stats' counts them)\n",
 			      (unsigned long long)in->rejected);

@@ -65,6 +65,7 @@ struct fp_resolver {
 	size_t n_ivs;
 	struct fp_cidr *cidrs;
 	size_t n_cidrs, cap_cidrs;
+	bool explicit_cidrs; /* given by the user: nothing is derived then */
 	int64_t grace;
 	uint64_t counts[3];
 };
@@ -407,6 +408,8 @@ nomem:
 	return fp_err_nomem(err);
 }
 
+static int add_derived(struct fp_resolver *r, const struct fp_addr *a);
+
 static int
 load_services(struct fp_resolver *r, struct fp_db *db, struct fp_err *err)
 {
@@ -449,6 +452,9 @@ load_services(struct fp_resolver *r, struct fp_db *db, struct fp_err *err)
 		if (s->ns == NULL || s->name == NULL ||
 		    parse_ips(&s->ips, &s->n_ips, (const char *)sqlite3_column_text(st, 2)) < 0)
 			return fp_err_nomem(err);
+		for (size_t k = 0; k < s->n_ips; k++)
+			if (add_derived(r, &s->ips[k]) < 0)
+				return fp_err_nomem(err);
 		sqlite3_reset(sl);
 		sqlite3_bind_text(sl, 1, s->ns, -1, SQLITE_STATIC);
 		sqlite3_bind_text(sl, 2, s->name, -1, SQLITE_STATIC);
@@ -475,6 +481,26 @@ add_cidr(struct fp_resolver *r, const struct fp_cidr *c)
 	}
 	r->cidrs[r->n_cidrs++] = *c;
 	return 0;
+}
+
+/*
+ * A range derived from one node's pod range or one Service address: the
+ * cluster's range holds it but is wider (kubeadm splits a /16 pod range in
+ * /24s per node and takes Services from a /12), so widen to /16 (IPv4) or
+ * /64 (IPv6).  Erring wide here only ever withholds an ipBlock.
+ */
+static int
+add_derived(struct fp_resolver *r, const struct fp_addr *a)
+{
+	struct fp_cidr c;
+	char buf[FP_ADDR_BUFSZ + 8], ip[FP_ADDR_BUFSZ];
+
+	if (r->explicit_cidrs)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s/%d", fp_addr_format(ip, a), a->family == 4 ? 16 : 64);
+	if (fp_cidr_parse(&c, buf, false) < 0)
+		return 0;
+	return add_cidr(r, &c);
 }
 
 static int
@@ -517,7 +543,7 @@ load_nodes(struct fp_resolver *r, struct fp_db *db, struct fp_err *err)
 			struct fp_cidr c;
 
 			snprintf(one, sizeof(one), "%.*s", (int)(len < sizeof(one) ? len : 0), p);
-			if (fp_cidr_parse(&c, one, false) == 0 && add_cidr(r, &c) < 0)
+			if (fp_cidr_parse(&c, one, false) == 0 && add_derived(r, &c.addr) < 0)
 				return fp_err_nomem(err);
 			p += len + (p[len] == ',');
 		}
@@ -662,6 +688,7 @@ fp_resolver_load(struct fp_resolver **out, struct fp_db *db, const struct fp_res
 	rc = 0;
 	for (size_t i = 0; opts != NULL && i < opts->n_cidrs && rc == 0; i++)
 		rc = add_cidr(r, &opts->cidrs[i]) < 0 ? fp_err_nomem(err) : 0;
+	r->explicit_cidrs = opts != NULL && opts->n_cidrs > 0;
 	if (rc == 0)
 		rc = load_controllers(r, db, err);
 	if (rc == 0)
@@ -909,6 +936,13 @@ fp_resolver_service_name(const struct fp_resolver *r, size_t svc, char *buf, siz
 {
 	snprintf(buf, size, "%s/%s", r->svcs[svc].ns, r->svcs[svc].name);
 	return buf;
+}
+
+size_t
+fp_resolver_ranges(const struct fp_resolver *r, const struct fp_cidr **out)
+{
+	*out = r->cidrs;
+	return r->n_cidrs;
 }
 
 bool

@@ -93,6 +93,12 @@ size_t fp_resolver_backends(const struct fp_resolver *r, size_t svc, int64_t t, 
 const char *fp_resolver_service_name(const struct fp_resolver *r, size_t svc, char *buf,
 				     size_t size);
 
+/*
+ * The cluster ranges in use: the --cluster-cidr/--service-cidr given, or
+ * else those derived from node pod ranges and Service addresses (widened).
+ */
+size_t fp_resolver_ranges(const struct fp_resolver *r, const struct fp_cidr **out);
+
 /* Does the resolver know any cluster range or address at all? */
 bool fp_resolver_knows_ranges(const struct fp_resolver *r);
 
