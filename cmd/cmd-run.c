@@ -128,9 +128,22 @@ cmd_run(int argc, char **argv)
 		if (status < 0)
 			goto out;
 	}
+	/* One transaction over aggregate and generate: killed half way, the
+	 * run leaves no trace in the database, and its files are each whole. */
+	status = fp_db_begin(db, &err);
+	if (status < 0) {
+		fp_cli_error(&err);
+		goto out;
+	}
 	status = fp_pipeline_aggregate(&es, db, &po);
 	if (status == 0)
 		status = fp_pipeline_generate(db, es, &po);
+	if (status == 0 && fp_db_commit(db, &err) < 0) {
+		fp_cli_error(&err);
+		status = FP_EDB;
+	}
+	if (status < 0)
+		fp_db_rollback(db);
 out:
 	free(inventories);
 	fp_edgeset_free(es);

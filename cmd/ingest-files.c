@@ -50,8 +50,8 @@ fp_ingest_files_option(struct fp_ingest_files_opts *o, const char *cmd, int opt,
 			return fp_cli_usage(cmd, "--max-errors: not a number: '%s'", arg);
 		return 0;
 	case 'M':
-		if (!fp_parse_size(&o->memory, arg) || o->memory < (1u << 20))
-			return fp_cli_usage(cmd, "--memory: expected a size of at least 1M, like 256M: '%s'",
+		if (!fp_parse_size(&o->memory, arg) || o->memory < (64u << 10))
+			return fp_cli_usage(cmd, "--memory: expected a size of at least 64K, like 256M: '%s'",
 					    arg);
 		return 0;
 	case 'P': o->progress = FP_PROGRESS_ON; return 0;

@@ -18,6 +18,7 @@ struct fp_db {
 	sqlite3 *h;
 	char *path;
 	unsigned flags;
+	int depth; /* open transactions: 1 = BEGIN, more = savepoints inside */
 };
 
 int
@@ -90,23 +91,58 @@ fp_db_finalizep(sqlite3_stmt **st)
 	*st = NULL;
 }
 
+/*
+ * Transactions nest: the outermost is BEGIN IMMEDIATE (take the write lock
+ * before reading, so no upgrade can fail later), inner ones are savepoints.
+ * 'run' holds one around aggregate and generate, so a killed run leaves the
+ * database as it was.
+ */
 int
 fp_db_begin(struct fp_db *db, struct fp_err *err)
 {
-	return fp_db_exec(db, "BEGIN IMMEDIATE", err);
+	char sql[32];
+
+	if (db->depth == 0)
+		snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE");
+	else
+		snprintf(sql, sizeof(sql), "SAVEPOINT fp%d", db->depth);
+	if (fp_db_exec(db, sql, err) < 0)
+		return FP_EDB;
+	db->depth++;
+	return 0;
 }
 
 int
 fp_db_commit(struct fp_db *db, struct fp_err *err)
 {
-	return fp_db_exec(db, "COMMIT", err);
+	char sql[32];
+
+	if (db->depth <= 1)
+		snprintf(sql, sizeof(sql), "COMMIT");
+	else
+		snprintf(sql, sizeof(sql), "RELEASE fp%d", db->depth - 1);
+	if (fp_db_exec(db, sql, err) < 0)
+		return FP_EDB;
+	if (db->depth > 0)
+		db->depth--;
+	return 0;
 }
 
 void
 fp_db_rollback(struct fp_db *db)
 {
+	char sql[64];
+
+	if (db->depth > 1) {
+		snprintf(sql, sizeof(sql), "ROLLBACK TO fp%d; RELEASE fp%d", db->depth - 1,
+			 db->depth - 1);
+		sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+		db->depth--;
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->depth = 0;
 }
 
 int

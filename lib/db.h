@@ -41,7 +41,10 @@ const char *fp_db_path(const struct fp_db *db);
 /* Fill @err from the connection's last error (source = database path). */
 int fp_db_error(struct fp_db *db, struct fp_err *err);
 
-/* BEGIN IMMEDIATE: take the write lock now, waiting for another writer. */
+/*
+ * BEGIN IMMEDIATE: take the write lock now, waiting for another writer.
+ * Inside an open transaction, a savepoint instead: transactions nest.
+ */
 int fp_db_begin(struct fp_db *db, struct fp_err *err);
 int fp_db_commit(struct fp_db *db, struct fp_err *err);
 /* Roll back the open transaction, if any; never fails visibly. */

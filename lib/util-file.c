@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -45,6 +46,32 @@ fp_dir_ensure(const char *path, struct fp_err *err)
 	return 0;
 }
 
+/*
+ * Remove ".NAME.XXXXXX" files a killed writer of @name left in @dir: only
+ * names of exactly our temporary pattern, never anything else.
+ */
+static void
+remove_stale_temps(const char *dir, const char *name)
+{
+	size_t nlen = strlen(name);
+	struct dirent *de;
+	char path[PATH_MAX];
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *e = de->d_name;
+
+		if (e[0] != '.' || strlen(e) != nlen + 8 || strncmp(e + 1, name, nlen) != 0 ||
+		    e[nlen + 1] != '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e);
+		unlink(path);
+	}
+	closedir(d);
+}
+
 int
 fp_file_write_atomic(const char *dir, const char *name, const void *data, size_t len,
 		     struct fp_err *err)
@@ -60,6 +87,7 @@ fp_file_write_atomic(const char *dir, const char *name, const void *data, size_t
 	if (n < 0 || (size_t)n >= sizeof(final) ||
 	    snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp))
 		return fp_err_set(err, FP_EIO, dir, 0, 0, "path too long");
+	remove_stale_temps(dir, name);
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return fp_err_set(err, FP_EIO, final, 0, 0, "cannot create: %s", strerror(errno));
