@@ -16,6 +16,8 @@
 
 #define RAW_CHUNK (1u << 20)
 #define LINE_START (1u << 20)
+/* The longest line allowed, plus its "\r\n", must fit in the buffer. */
+#define LINE_CAP_MAX (FP_INPUT_MAX_LINE + 2)
 /* No real log compresses better than this; a bomb does, by design. */
 #define GZIP_MAX_RATIO 1000
 #define GZIP_RATIO_AFTER (64u << 20)
@@ -323,10 +325,10 @@ make_room(struct fp_input *in)
 	}
 	if (in->end < in->cap)
 		return 0;
-	if (in->cap >= FP_INPUT_MAX_LINE)
+	if (in->cap >= LINE_CAP_MAX)
 		return 1; /* the line is too long */
 	{
-		size_t cap = in->cap * 2 > FP_INPUT_MAX_LINE ? FP_INPUT_MAX_LINE : in->cap * 2;
+		size_t cap = in->cap * 2 > LINE_CAP_MAX ? LINE_CAP_MAX : in->cap * 2;
 		char *p = realloc(in->buf, cap);
 
 		if (p == NULL)
@@ -356,6 +358,13 @@ skip_line(struct fp_input *in, struct fp_err *err)
 	}
 }
 
+static int
+too_long(struct fp_input *in, struct fp_err *err)
+{
+	return fp_err_set(err, FP_EINPUT, in->name, in->lineno, 0,
+			  "line longer than %u bytes: skipped", FP_INPUT_MAX_LINE);
+}
+
 int
 fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *lineno,
 		   struct fp_err *err)
@@ -377,9 +386,11 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 			in->start += n + (nl != NULL);
 			if (n > 0 && s[n - 1] == '\r')
 				n--;
+			*lineno = ++in->lineno;
+			if (n > FP_INPUT_MAX_LINE)
+				return too_long(in, err);
 			*line = s;
 			*len = n;
-			*lineno = ++in->lineno;
 			return 1;
 		}
 		if (in->eof)
@@ -389,8 +400,7 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 			return fp_err_nomem(err);
 		if (r == 1) {
 			*lineno = ++in->lineno;
-			fp_err_set(err, FP_EINPUT, in->name, in->lineno, 0,
-				   "line longer than %u bytes: skipped", FP_INPUT_MAX_LINE);
+			too_long(in, err);
 			in->start = in->end = 0;
 			if (skip_line(in, err) < 0)
 				return FP_EINPUT;

@@ -381,6 +381,34 @@ START_TEST(test_input_long_line)
 }
 END_TEST
 
+START_TEST(test_input_longest_line)
+{
+	size_t max = FP_INPUT_MAX_LINE;
+	char *data = malloc(max + 16);
+	struct fp_input *in;
+	struct fp_err err = { 0 };
+	const char *line;
+	size_t len;
+	long n = 0;
+
+	/* A line of exactly FP_INPUT_MAX_LINE bytes is not longer than that. */
+	ck_assert_ptr_nonnull(data);
+	memset(data, 'y', max);
+	memcpy(data + max, "\r\nnext\n", 7);
+	in = open_ok(write_bytes("max.jsonl", data, max + 7));
+	ck_assert_int_eq(fp_input_next_line(in, &line, &len, &n, &err), 1);
+	ck_assert_int_eq(err.code, FP_OK);
+	ck_assert_uint_eq(len, max);
+	ck_assert_int_eq(n, 1);
+	ck_assert(line[0] == 'y' && line[max - 1] == 'y');
+	expect_line(in, "next", 2);
+	expect_end(in);
+	fp_input_close(in);
+	free(data);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 START_TEST(test_input_fingerprints)
 {
 	char a[FP_FINGERPRINT_BUFSZ], b[FP_FINGERPRINT_BUFSZ], c[FP_FINGERPRINT_BUFSZ];
@@ -454,6 +482,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_input_gzip_truncated);
 	tcase_add_test(tc, test_input_gzip_damaged);
 	tcase_add_test(tc, test_input_long_line);
+	tcase_add_test(tc, test_input_longest_line);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fingerprint");
 	tcase_add_test(tc, test_input_fingerprints);
