@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -488,6 +489,7 @@ START_TEST(test_ingest_budget_after_spill)
 	ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM staging"), 0);
 	ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM flows"), 0);
 	ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM sources"), 0);
+	ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM endpoints"), 0);
 	free(text);
 	fp_db_close(db);
 	fp_tmpdir_cleanup();
@@ -509,6 +511,40 @@ split_lines(char **v, size_t n, char *text)
 	}
 	return n;
 }
+
+START_TEST(test_ingest_drops_orphans)
+{
+	struct fp_db *db = fp_test_db("t.db");
+	struct fp_ingest_opts opts = { 0 };
+	struct fp_ingest *ing = NULL;
+	struct fp_err err = { 0 };
+	char sql[512];
+	char *rows;
+
+	/*
+	 * Rows a killed ingest of a pipe parked under "pending-<pid>", with
+	 * the endpoints its spill wrote, and those of this (running) process.
+	 */
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO endpoints(id, key, kind) VALUES (1, '1|dead||||||app=x', 1), "
+		 "(2, '1|live||||||app=y', 1);"
+		 "INSERT INTO staging VALUES ('pending-2147483600', 0, 1, 1, 6, 80, 1, 0, 1, 0, 0);"
+		 "INSERT INTO staging VALUES ('pending-%ld', 0, 2, 2, 6, 80, 1, 0, 1, 0, 0);",
+		 (long)getpid());
+	ck_assert_int_eq(fp_db_exec(db, sql, &err), 0);
+	ck_assert_int_eq(fp_ingest_new(&ing, db, &opts, &err), 0);
+	rows = fp_test_rows(db, "SELECT fingerprint FROM staging");
+	snprintf(sql, sizeof(sql), "pending-%ld\n", (long)getpid());
+	ck_assert_str_eq(rows, sql);
+	free(rows);
+	rows = fp_test_rows(db, "SELECT key FROM endpoints");
+	ck_assert_str_eq(rows, "1|live||||||app=y\n");
+	free(rows);
+	fp_ingest_free(ing);
+	fp_db_close(db);
+	fp_tmpdir_cleanup();
+}
+END_TEST
 
 START_TEST(test_ingest_line_order_does_not_matter)
 {
@@ -645,6 +681,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_ingest_unknown_format);
 	tcase_add_test(tc, test_ingest_spills_to_staging);
 	tcase_add_test(tc, test_ingest_budget_after_spill);
+	tcase_add_test(tc, test_ingest_drops_orphans);
 	tcase_add_test(tc, test_ingest_line_order_does_not_matter);
 	tcase_add_test(tc, test_ingest_gzip_file);
 	suite_add_tcase(s, tc);
