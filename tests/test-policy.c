@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/policy.h"
+#include "lib/util-k8s.h"
 #include "tests/fp-check.h"
 
 #define WEB "ns:shop pod:web-7d9f8b6c4b-x2kqp app=web"
@@ -286,6 +287,45 @@ START_TEST(test_policy_names_unique)
 }
 END_TEST
 
+START_TEST(test_policy_long_names_stay_valid)
+{
+	struct fp_policy_opts opts = { 0 };
+	const struct fp_policy_ns *pn;
+	char pod[300], src[400];
+	struct fixture f;
+	struct fp_buf b;
+
+	/*
+	 * Two workloads of 246 characters that agree on their first 240, the
+	 * 240th a dash and the 230th a dot: cut to fit (and suffixed), the
+	 * policy names must still be DNS subdomains: no '-' or '.' at the end
+	 * of a part.
+	 */
+	memset(pod, 'a', 246);
+	pod[229] = '.';
+	pod[239] = '-';
+	memcpy(pod + 246, "-x2kqp", 7);
+	fp_buf_init(&b);
+	snprintf(src, sizeof(src), "ns:shop pod:%s app=long1", pod);
+	FP_HUBBLE(&b, .src = src, .dst = API, .port = 80);
+	pod[245] = 'b';
+	snprintf(src, sizeof(src), "ns:shop pod:%s app=long2", pod);
+	FP_HUBBLE(&b, .src = src, .dst = API, .port = 80);
+	build(&f, &b, &opts);
+	pn = &f.m->nss[0];
+	ck_assert_uint_eq(pn->n, 4);
+	for (size_t i = 0; i < pn->n; i++) {
+		const char *name = pn->policies[i].name;
+
+		ck_assert_msg(fp_k8s_is_dns_subdomain(name, strlen(name)), "invalid name '%s'", name);
+		ck_assert_uint_le(strlen(name), FP_K8S_SUBDOMAIN_MAX);
+		for (size_t k = 0; k < i; k++)
+			ck_assert_str_ne(name, pn->policies[k].name);
+	}
+	done(&f);
+}
+END_TEST
+
 Suite *
 fp_test_suite(void)
 {
@@ -297,6 +337,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_policy_rules_and_ports);
 	tcase_add_test(tc, test_policy_dns_and_namespaces);
 	tcase_add_test(tc, test_policy_names_unique);
+	tcase_add_test(tc, test_policy_long_names_stay_valid);
 	suite_add_tcase(s, tc);
 	return s;
 }
