@@ -679,7 +679,7 @@ fp_idset_build(struct fp_idset **out, struct fp_db *db, struct fp_err *err)
 {
 	struct builder b = { 0 };
 	struct epref *pending = NULL;
-	size_t n_pending = 0;
+	size_t n_pending = 0, n_drafts;
 	int r;
 
 	*out = NULL;
@@ -693,9 +693,11 @@ fp_idset_build(struct fp_idset **out, struct fp_db *db, struct fp_err *err)
 		r = pass_labelled(&b, db, pending, n_pending, err);
 	if (r == 0)
 		r = pass_selectors(&b, err);
+	/* Every identity has a draft, also the twins finish() drops from the count. */
+	n_drafts = b.set->n;
 	if (r == 0)
 		r = finish(b.set, err);
-	for (size_t i = 0; i < b.set->n; i++)
+	for (size_t i = 0; i < n_drafts; i++)
 		draft_done(&b.drafts[i]);
 	free(b.drafts);
 	free(pending);
