@@ -185,6 +185,8 @@ folding_done(struct folding *f)
 static void
 count_days(struct folding *f)
 {
+	if (f->n_days == 0)
+		return; /* f->days is NULL: qsort() must not see it */
 	qsort(f->days, f->n_days, sizeof(*f->days), dayref_cmp);
 	for (size_t i = 0; i < f->n_days; i++)
 		if (i == 0 || f->days[i].edge != f->days[i - 1].edge ||
@@ -236,7 +238,8 @@ fold_window(struct fp_edgeset *es, struct fp_db *db, struct fp_err *err)
 	folding_done(&f);
 	es->edges = f.edges;
 	es->n = f.n;
-	qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
+	if (es->n > 0) /* an empty window has no array to sort */
+		qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
 	for (size_t i = 0; i < es->n; i++) {
 		struct fp_edge *e = &es->edges[i];
 
@@ -420,7 +423,8 @@ fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *er
 		fp_edgeset_free(es);
 		return r;
 	}
-	qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
+	if (es->n > 0)
+		qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
 	*out = es;
 	return 0;
 }

@@ -101,12 +101,21 @@ START_TEST(test_edge_window_by_minute)
 	ck_assert_int_eq(es->edges[0].last, t("2026-11-12T10:01:59Z"));
 	free(text);
 	fp_edgeset_free(es);
-	/* An empty window has no edges but is still a run. */
+	/* An empty window has no edges but is still a run, and loads back. */
 	es = aggregate(db, "2026-11-13T00:00:00Z", "2026-11-14T00:00:00Z", 0);
 	ck_assert_uint_eq(es->n, 0);
 	ck_assert_uint_gt(fp_idset_count(es->ids), 0);
 	fp_edgeset_free(es);
 	ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM runs"), 3);
+	{
+		struct fp_err err = { 0 };
+
+		es = NULL;
+		ck_assert_int_eq(fp_edge_load_latest(&es, db, &err), 0);
+		ck_assert_uint_eq(es->n, 0);
+		ck_assert_int_eq(es->since, t("2026-11-13T00:00:00Z"));
+		fp_edgeset_free(es);
+	}
 	fp_db_close(db);
 	fp_tmpdir_cleanup();
 }
