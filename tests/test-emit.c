@@ -552,6 +552,8 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_emit_rollout_keeps_selector);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("model");
+	/* Three databases of a real node file: slow under sanitizers. */
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_emit_same_input_same_bytes);
 	suite_add_tcase(s, tc);
 	return s;

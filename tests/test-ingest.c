@@ -673,6 +673,7 @@ fp_test_suite(void)
 	Suite *s = suite_create("ingest");
 	TCase *tc = tcase_create("file");
 
+	/* The spill cases read 10000 lines twice: slow under sanitizers. */
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_ingest_counts);
 	tcase_add_test(tc, test_ingest_duplicates);

@@ -475,6 +475,8 @@ fp_test_suite(void)
 	Suite *s = suite_create("input");
 	TCase *tc = tcase_create("next_line");
 
+	/* The long-line cases move tens of megabytes: slow under sanitizers. */
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_input_plain_lines);
 	tcase_add_test(tc, test_input_open_errors);
 	tcase_add_test(tc, test_input_gzip_by_magic);
