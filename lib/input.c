@@ -47,6 +47,7 @@ struct fp_input {
 	size_t cap, start, end;
 	bool eof;
 	bool damaged;
+	const char *pending_damage; /* found after good bytes: reported once they are read */
 	long lineno;
 };
 
@@ -263,6 +264,8 @@ decode_more(struct fp_input *in, struct fp_err *err)
 		in->end += take;
 		return 0;
 	}
+	if (in->pending_damage != NULL)
+		return damaged(in, err, in->pending_damage);
 	for (;;) {
 		size_t before_in, produced;
 		int zr;
@@ -302,10 +305,16 @@ decode_more(struct fp_input *in, struct fp_err *err)
 		produced = room - in->z.avail_out;
 		in->end += produced;
 		in->z_out += produced;
-		if (zr == Z_STREAM_END)
+		if (zr == Z_STREAM_END) {
 			in->z_member_done = true;
-		else if (zr != Z_OK && zr != Z_BUF_ERROR)
-			return damaged(in, err, "corrupt gzip data");
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			/* What inflate() produced before it found the damage holds
+			 * good lines: hand them out, then report the damage. */
+			if (produced == 0)
+				return damaged(in, err, "corrupt gzip data");
+			in->pending_damage = "corrupt gzip data";
+			return 0;
+		}
 		if (in->z_out > GZIP_RATIO_AFTER && in->z_out / GZIP_MAX_RATIO > in->raw_offset)
 			return damaged(in, err,
 				       "gzip data expands more than 1000 times: not a log file");

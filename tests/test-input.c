@@ -328,6 +328,41 @@ START_TEST(test_input_gzip_damaged)
 }
 END_TEST
 
+START_TEST(test_input_gzip_bad_checksum)
+{
+	struct fp_input *in;
+	struct fp_err err = { 0 };
+	unsigned char *gz;
+	const char *line, *path;
+	size_t len, gz_len;
+	struct fp_buf text;
+	long n = 0, good = 0;
+	int r;
+
+	/*
+	 * Every byte decodes; only the CRC in the trailer is wrong.  The lines
+	 * are handed out, and the damage is reported on the line after them,
+	 * however the decoder happened to split its work.
+	 */
+	fp_buf_init(&text);
+	for (int i = 1; i <= 20000; i++)
+		fp_buf_printf(&text, "line %d\n", i);
+	gz = gzip_bytes("ok.gz", fp_buf_str(&text), &gz_len);
+	gz[gz_len - 8] ^= 0xff;
+	path = write_bytes("crc.gz", gz, gz_len);
+	in = open_ok(path);
+	while ((r = fp_input_next_line(in, &line, &len, &n, &err)) == 1)
+		good++;
+	ck_assert_int_eq(r, FP_EINPUT);
+	ck_assert_int_eq(good, 20000);
+	fp_assert_err(&err, FP_EINPUT, path, 20001, 0, "corrupt gzip data");
+	fp_input_close(in);
+	free(gz);
+	fp_buf_done(&text);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 START_TEST(test_input_long_line)
 {
 	size_t big = FP_INPUT_MAX_LINE + 1, huge = FP_INPUT_MAX_LINE + 100;
@@ -483,6 +518,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_input_gzip_members);
 	tcase_add_test(tc, test_input_gzip_truncated);
 	tcase_add_test(tc, test_input_gzip_damaged);
+	tcase_add_test(tc, test_input_gzip_bad_checksum);
 	tcase_add_test(tc, test_input_long_line);
 	tcase_add_test(tc, test_input_longest_line);
 	suite_add_tcase(s, tc);
