@@ -518,7 +518,7 @@ START_TEST(test_ingest_drops_orphans)
 	struct fp_ingest_opts opts = { 0 };
 	struct fp_ingest *ing = NULL;
 	struct fp_err err = { 0 };
-	char sql[512];
+	char sql[1024];
 	char *rows;
 
 	/*
@@ -527,9 +527,12 @@ START_TEST(test_ingest_drops_orphans)
 	 */
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO endpoints(id, key, kind) VALUES (1, '1|dead||||||app=x', 1), "
-		 "(2, '1|live||||||app=y', 1);"
+		 "(2, '1|live||||||app=y', 1), (3, '1|dead||||||app=z', 1);"
 		 "INSERT INTO staging VALUES ('pending-2147483600', 0, 1, 1, 6, 80, 1, 0, 1, 0, 0);"
-		 "INSERT INTO staging VALUES ('pending-%ld', 0, 2, 2, 6, 80, 1, 0, 1, 0, 0);",
+		 "INSERT INTO staging VALUES ('pending-2147483600', 60, 1, 3, 6, 80, 1, 0, 1, 0, 0);"
+		 "INSERT INTO staging VALUES ('pending-2147483601', 0, 3, 3, 6, 80, 1, 0, 1, 0, 0);"
+		 "INSERT INTO staging VALUES ('pending-%ld', 0, 2, 2, 6, 80, 1, 0, 1, 0, 0);"
+		 "INSERT INTO staging VALUES ('pending-999999999', 0, 3, 1, 6, 80, 1, 0, 1, 0, 0);",
 		 (long)getpid());
 	ck_assert_int_eq(fp_db_exec(db, sql, &err), 0);
 	ck_assert_int_eq(fp_ingest_new(&ing, db, &opts, &err), 0);
