@@ -264,6 +264,20 @@ fp_db_open(struct fp_db **out, const char *path, unsigned flags, struct fp_err *
 		fp_err_set(err, FP_EDB, path, 0, 0, "database is read-only");
 		goto fail;
 	}
+	/*
+	 * Someone else's SQLite file must not get our tables mixed in, nor be
+	 * switched to WAL mode (which persists in the file): look before
+	 * configure() writes anything.
+	 */
+	if (!(flags & FP_DB_READONLY) && version == 0) {
+		int64_t tables = 0;
+
+		if (fp_db_query_int(db, &tables, "SELECT count(*) FROM sqlite_master", 0, err) < 0 ||
+		    tables > 0) {
+			fp_err_set(err, FP_EDB, path, 0, 0, "not a flowpol database");
+			goto fail;
+		}
+	}
 	if (configure(db, err) < 0)
 		goto fail;
 	if (flags & FP_DB_READONLY) {
@@ -274,18 +288,8 @@ fp_db_open(struct fp_db **out, const char *path, unsigned flags, struct fp_err *
 						  "once (flowpol stats does not write)");
 			goto fail;
 		}
-	} else {
-		int64_t tables = 0;
-
-		/* Someone else's SQLite file must not get our tables mixed in. */
-		if (version == 0 &&
-		    (fp_db_query_int(db, &tables, "SELECT count(*) FROM sqlite_master", 0, err) < 0 ||
-		     tables > 0)) {
-			fp_err_set(err, FP_EDB, path, 0, 0, "not a flowpol database");
-			goto fail;
-		}
-		if (migrate(db, version, err) < 0)
-			goto fail;
+	} else if (migrate(db, version, err) < 0) {
+		goto fail;
 	}
 	*out = db;
 	return 0;

@@ -199,6 +199,8 @@ folding_done(struct folding *f)
 static void
 count_days(struct folding *f)
 {
+	if (f->n_days == 0)
+		return; /* f->days is NULL: qsort() must not see it */
 	qsort(f->days, f->n_days, sizeof(*f->days), dayref_cmp);
 	for (size_t i = 0; i < f->n_days; i++)
 		if (i == 0 || f->days[i].edge != f->days[i - 1].edge ||
@@ -578,7 +580,8 @@ fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *er
 		fp_edgeset_free(es);
 		return r;
 	}
-	qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
+	if (es->n > 0)
+		qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
 	*out = es;
 	return 0;
 }

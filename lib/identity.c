@@ -86,8 +86,11 @@ long
 fp_idset_find(const struct fp_idset *s, const char *key)
 {
 	struct fp_identity probe = { .key = (char *)key };
-	const struct fp_identity *hit = bsearch(&probe, s->ids, s->n, sizeof(*s->ids), id_cmp);
+	const struct fp_identity *hit;
 
+	if (s->n == 0)
+		return -1; /* s->ids may be NULL, which bsearch() must not get */
+	hit = bsearch(&probe, s->ids, s->n, sizeof(*s->ids), id_cmp);
 	return hit != NULL ? (long)(hit - s->ids) : -1;
 }
 
@@ -772,7 +775,8 @@ finish(struct fp_idbuild *b, long **rank_out, struct fp_err *err)
 		free(rank);
 		return fp_err_nomem(err);
 	}
-	memcpy(copy, s->ids, s->n * sizeof(*copy));
+	if (s->n > 0) /* s->ids is NULL in an empty set */
+		memcpy(copy, s->ids, s->n * sizeof(*copy));
 	for (size_t i = 0; i < s->n; i++) {
 		ptrs[i] = &copy[i];
 		rank[i] = -1;

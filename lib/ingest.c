@@ -252,7 +252,8 @@ drop_orphans(struct fp_db *db, struct fp_err *err)
 		snprintf(key, sizeof(key), "%s", (const char *)sqlite3_column_text(st, 0));
 		if (fp_db_begin(db, err) < 0)
 			return FP_EDB;
-		if (fp_store_drop_staging(db, key, err) < 0 || fp_db_commit(db, err) < 0) {
+		if (fp_store_drop_staging(db, key, err) < 0 ||
+		    fp_store_drop_unused_endpoints(db, err) < 0 || fp_db_commit(db, err) < 0) {
 			fp_db_rollback(db);
 			return FP_EDB;
 		}
@@ -428,8 +429,10 @@ fp_ingest_file(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char 
 	r = commit_file(ing, tab, stats, path, parked[0] != '\0' ? parked : NULL, &rej, err);
 out:
 	if (r < 0 && parked[0] != '\0' && fp_db_begin(ing->db, NULL) == 0) {
-		/* Best effort: parked rows of a failed file are useless. */
+		/* Best effort: parked rows of a failed file are useless, and so
+		 * are the endpoints its spills wrote that nothing else names. */
 		if (fp_store_drop_staging(ing->db, parked, NULL) < 0 ||
+		    fp_store_drop_unused_endpoints(ing->db, NULL) < 0 ||
 		    fp_db_commit(ing->db, NULL) < 0)
 			fp_db_rollback(ing->db);
 	}

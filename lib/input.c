@@ -16,6 +16,8 @@
 
 #define RAW_CHUNK (1u << 20)
 #define LINE_START (1u << 20)
+/* The longest line allowed, plus its "\r\n", must fit in the buffer. */
+#define LINE_CAP_MAX (FP_INPUT_MAX_LINE + 2)
 /* No real log compresses better than this; a bomb does, by design. */
 #define GZIP_MAX_RATIO 1000
 #define GZIP_RATIO_AFTER (64u << 20)
@@ -45,6 +47,7 @@ struct fp_input {
 	size_t cap, start, end;
 	bool eof;
 	bool damaged;
+	const char *pending_damage; /* found after good bytes: reported once they are read */
 	long lineno;
 };
 
@@ -261,6 +264,8 @@ decode_more(struct fp_input *in, struct fp_err *err)
 		in->end += take;
 		return 0;
 	}
+	if (in->pending_damage != NULL)
+		return damaged(in, err, in->pending_damage);
 	for (;;) {
 		size_t before_in, produced;
 		int zr;
@@ -300,10 +305,16 @@ decode_more(struct fp_input *in, struct fp_err *err)
 		produced = room - in->z.avail_out;
 		in->end += produced;
 		in->z_out += produced;
-		if (zr == Z_STREAM_END)
+		if (zr == Z_STREAM_END) {
 			in->z_member_done = true;
-		else if (zr != Z_OK && zr != Z_BUF_ERROR)
-			return damaged(in, err, "corrupt gzip data");
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			/* What inflate() produced before it found the damage holds
+			 * good lines: hand them out, then report the damage. */
+			if (produced == 0)
+				return damaged(in, err, "corrupt gzip data");
+			in->pending_damage = "corrupt gzip data";
+			return 0;
+		}
 		if (in->z_out > GZIP_RATIO_AFTER && in->z_out / GZIP_MAX_RATIO > in->raw_offset)
 			return damaged(in, err,
 				       "gzip data expands more than 1000 times: not a log file");
@@ -323,10 +334,10 @@ make_room(struct fp_input *in)
 	}
 	if (in->end < in->cap)
 		return 0;
-	if (in->cap >= FP_INPUT_MAX_LINE)
+	if (in->cap >= LINE_CAP_MAX)
 		return 1; /* the line is too long */
 	{
-		size_t cap = in->cap * 2 > FP_INPUT_MAX_LINE ? FP_INPUT_MAX_LINE : in->cap * 2;
+		size_t cap = in->cap * 2 > LINE_CAP_MAX ? LINE_CAP_MAX : in->cap * 2;
 		char *p = realloc(in->buf, cap);
 
 		if (p == NULL)
@@ -356,6 +367,13 @@ skip_line(struct fp_input *in, struct fp_err *err)
 	}
 }
 
+static int
+too_long(struct fp_input *in, struct fp_err *err)
+{
+	return fp_err_set(err, FP_EINPUT, in->name, in->lineno, 0,
+			  "line longer than %u bytes: skipped", FP_INPUT_MAX_LINE);
+}
+
 int
 fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *lineno,
 		   struct fp_err *err)
@@ -377,9 +395,11 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 			in->start += n + (nl != NULL);
 			if (n > 0 && s[n - 1] == '\r')
 				n--;
+			*lineno = ++in->lineno;
+			if (n > FP_INPUT_MAX_LINE)
+				return too_long(in, err);
 			*line = s;
 			*len = n;
-			*lineno = ++in->lineno;
 			return 1;
 		}
 		if (in->eof)
@@ -389,8 +409,7 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 			return fp_err_nomem(err);
 		if (r == 1) {
 			*lineno = ++in->lineno;
-			fp_err_set(err, FP_EINPUT, in->name, in->lineno, 0,
-				   "line longer than %u bytes: skipped", FP_INPUT_MAX_LINE);
+			too_long(in, err);
 			in->start = in->end = 0;
 			if (skip_line(in, err) < 0)
 				return FP_EINPUT;

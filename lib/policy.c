@@ -422,16 +422,22 @@ nomem:
 static char *
 policy_name(const struct fp_policy_ns *pn, const char *base)
 {
+	size_t len = strlen(base);
 	struct fp_buf b;
 
 	for (unsigned k = 1;; k++) {
+		/* Cut long names to fit; a cut may end on '-' or '.', which no
+		 * part of a DNS subdomain may end with. */
+		size_t max = k == 1 ? 240 : 230, n = len < max ? len : max;
 		bool taken = false;
 
+		while (n > 0 && (base[n - 1] == '-' || base[n - 1] == '.'))
+			n--;
 		fp_buf_init(&b);
 		if (k == 1)
-			fp_buf_printf(&b, "allow-%.240s", base);
+			fp_buf_printf(&b, "allow-%.*s", (int)n, base);
 		else
-			fp_buf_printf(&b, "allow-%.230s-%u", base, k);
+			fp_buf_printf(&b, "allow-%.*s-%u", (int)n, base, k);
 		if (b.data == NULL)
 			return NULL;
 		for (size_t i = 0; i < pn->n && !taken; i++)

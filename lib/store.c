@@ -47,6 +47,16 @@ fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *
 	return fp_db_step(db, st, err) < 0 ? FP_EDB : 0;
 }
 
+int
+fp_store_drop_unused_endpoints(struct fp_db *db, struct fp_err *err)
+{
+	return fp_db_exec(db,
+			  "DELETE FROM endpoints WHERE id NOT IN (SELECT src FROM flows UNION "
+			  "SELECT dst FROM flows UNION SELECT src FROM staging UNION "
+			  "SELECT dst FROM staging)",
+			  err);
+}
+
 /* Bind field @idx (1-based) of a '|'-separated key; empty binds NULL. */
 static void
 bind_field(sqlite3_stmt *st, int idx, const char *start, const char *end)

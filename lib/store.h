@@ -38,6 +38,12 @@ int fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_o
 int fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err);
 
 /*
+ * Delete the endpoints no row of flows or staging names: those a spill of
+ * an ingest that then failed (or was killed) had written.
+ */
+int fp_store_drop_unused_endpoints(struct fp_db *db, struct fp_err *err);
+
+/*
  * Write the tuples of @t: into staging under @fingerprint when @staging,
  * else merged into flows.  Endpoints are interned first (their database ids
  * are cached in the table's slots).

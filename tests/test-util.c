@@ -5,13 +5,21 @@
  */
 #include "config.h"
 
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/util-arena.h"
 #include "lib/util-buf.h"
+#include "lib/util-file.h"
 #include "lib/util-hash.h"
+#include "lib/util-json.h"
 #include "lib/util-k8s.h"
+#include "lib/util-map.h"
 #include "lib/util-net.h"
+#include "lib/util-sort.h"
 #include "lib/util-time.h"
 #include "tests/fp-check.h"
 
@@ -208,6 +216,155 @@ START_TEST(test_buf_and_arena)
 }
 END_TEST
 
+START_TEST(test_map_put_get)
+{
+	static char keys[3000][16];
+	struct fp_strmap m;
+
+	fp_strmap_init(&m);
+	ck_assert_int_eq(fp_strmap_get(&m, "absent"), -1);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "key-%d", i);
+		ck_assert_int_eq(fp_strmap_put(&m, keys[i], (size_t)i * 2), 0);
+	}
+	ck_assert_uint_eq(m.n, 3000);
+	for (int i = 0; i < 3000; i++)
+		ck_assert_int_eq(fp_strmap_get(&m, keys[i]), i * 2);
+	/* A key is looked up by content; putting it again replaces the value. */
+	ck_assert_int_eq(fp_strmap_get(&m, "key-17"), 34);
+	ck_assert_int_eq(fp_strmap_put(&m, "key-17", 5), 0);
+	ck_assert_int_eq(fp_strmap_get(&m, keys[17]), 5);
+	ck_assert_uint_eq(m.n, 3000);
+	ck_assert_int_eq(fp_strmap_get(&m, "key-3000"), -1);
+	fp_strmap_done(&m);
+	ck_assert_int_eq(fp_strmap_get(&m, "key-1"), -1);
+}
+END_TEST
+
+struct item {
+	int key;
+	int seq;
+};
+
+static int
+item_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct item *x = a, *y = b;
+	int dir = *(const int *)ctx;
+
+	return dir * ((x->key > y->key) - (x->key < y->key));
+}
+
+START_TEST(test_sort_stable_with_context)
+{
+	struct item v[1000];
+	int down = -1;
+
+	for (int i = 0; i < 1000; i++)
+		v[i] = (struct item){ (i * 7919) % 37, i };
+	ck_assert_int_eq(fp_sort(v, 1000, sizeof(v[0]), item_cmp, &down), 0);
+	for (int i = 1; i < 1000; i++) {
+		ck_assert_int_ge(v[i - 1].key, v[i].key);
+		/* Equal keys keep their input order. */
+		if (v[i - 1].key == v[i].key)
+			ck_assert_int_lt(v[i - 1].seq, v[i].seq);
+	}
+	ck_assert_int_eq(fp_sort(v, 0, sizeof(v[0]), item_cmp, &down), 0);
+	ck_assert_int_eq(fp_sort(v, 1, sizeof(v[0]), item_cmp, &down), 0);
+}
+END_TEST
+
+START_TEST(test_file_write_atomic)
+{
+	struct fp_err err = { 0 };
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	struct stat st;
+	size_t len;
+	char *text;
+
+	snprintf(dir, sizeof(dir), "%s/a/b/c", fp_tmpdir());
+	ck_assert_int_eq(fp_dir_ensure(dir, &err), 0);
+	ck_assert_int_eq(fp_dir_ensure(dir, &err), 0);
+	ck_assert_int_eq(fp_file_write_atomic(dir, "prod.yaml", "old\n", 4, &err), 0);
+	ck_assert_int_eq(fp_file_write_atomic(dir, "prod.yaml", "new text\n", 9, &err), 0);
+	snprintf(path, sizeof(path), "%s/prod.yaml", dir);
+	text = fp_read_file(path, &len);
+	ck_assert_str_eq(text, "new text\n");
+	free(text);
+	/* Readable by all, as policies to commit are. */
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	/* Names that would leave the directory, or hide, are refused. */
+	ck_assert(fp_file_name_ok("kustomization.yaml"));
+	ck_assert(!fp_file_name_ok(""));
+	ck_assert(!fp_file_name_ok("../x.yaml"));
+	ck_assert(!fp_file_name_ok("a/b"));
+	ck_assert(!fp_file_name_ok(".hidden"));
+	ck_assert_int_eq(fp_file_write_atomic(dir, "../escape.yaml", "x", 1, &err), FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, dir, 0, 0, "refusing to write file name '../escape.yaml'");
+	/* A file where a directory should be. */
+	fp_err_clear(&err);
+	ck_assert_int_eq(fp_dir_ensure(path, &err), FP_EIO);
+	fp_assert_err(&err, FP_EIO, path, 0, 0, "not a directory");
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
+START_TEST(test_json_getters)
+{
+	static const char text[] = "{\"o\":{\"n\":8080,\"s\":\"65535\",\"big\":"
+				   "\"18446744073709551616\",\"neg\":-1,\"t\":true,"
+				   "\"str\":\"v\",\"nul\":null}}";
+	struct fp_err err = { 0 };
+	json_t *root = NULL, *obj;
+	const char *s;
+	size_t len;
+	uint64_t u;
+	bool b, present;
+
+	ck_assert_int_eq(fp_json_load(&root, text, strlen(text), &err), 0);
+	ck_assert_int_eq(fp_json_object(&obj, root, "o", "", &err), 0);
+	ck_assert_ptr_nonnull(obj);
+	ck_assert_int_eq(fp_json_uint(&u, &present, obj, "n", 65535, "o", &err), 0);
+	ck_assert(present);
+	ck_assert_uint_eq(u, 8080);
+	/* Protobuf writes 64-bit numbers as strings. */
+	ck_assert_int_eq(fp_json_uint(&u, &present, obj, "s", 65535, "o", &err), 0);
+	ck_assert_uint_eq(u, 65535);
+	ck_assert_int_eq(fp_json_uint(&u, &present, obj, "absent", 1, "o", &err), 0);
+	ck_assert(!present);
+	ck_assert_int_eq(fp_json_uint(&u, &present, obj, "nul", 1, "o", &err), 0);
+	ck_assert(!present);
+	ck_assert_int_eq(fp_json_uint(&u, &present, obj, "big", UINT64_MAX, "o", &err), FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, "", 0, 0, "\"o.big\": out of range (0-18446744073709551615)");
+	fp_err_clear(&err);
+	ck_assert_int_eq(fp_json_uint(&u, &present, obj, "neg", 10, "o", &err), FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, "", 0, 0, "\"o.neg\": out of range (0-10)");
+	fp_err_clear(&err);
+	ck_assert_int_eq(fp_json_uint(&u, &present, obj, "str", 10, "o", &err), FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, "", 0, 0, "\"o.str\": expected integer, got string");
+	fp_err_clear(&err);
+	ck_assert_int_eq(fp_json_bool(&b, &present, obj, "t", "o", &err), 0);
+	ck_assert(b && present);
+	ck_assert_int_eq(fp_json_bool(&b, &present, obj, "n", "o", &err), FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, "", 0, 0, "\"o.n\": expected boolean, got integer");
+	fp_err_clear(&err);
+	ck_assert_int_eq(fp_json_string(&s, &len, obj, "str", "o", &err), 0);
+	ck_assert_str_eq(s, "v");
+	ck_assert_uint_eq(len, 1);
+	ck_assert_int_eq(fp_json_string(&s, &len, obj, "t", "o", &err), FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, "", 0, 0, "\"o.t\": expected string, got boolean");
+	fp_err_clear(&err);
+	/* At the top level the path has no leading dot. */
+	ck_assert_int_eq(fp_json_array(&obj, root, "o", "", &err), FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, "", 0, 0, "\"o\": expected array, got object");
+	json_decref(root);
+	fp_err_clear(&err);
+	ck_assert_int_eq(fp_json_load(&root, "{\"a\":1,\"a\":2}", 13, &err), FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, "", 0, 10, "invalid JSON: duplicate object key near '\"a\"'");
+}
+END_TEST
+
 Suite *
 fp_test_suite(void)
 {
@@ -228,6 +385,14 @@ fp_test_suite(void)
 	tc = tcase_create("memory");
 	tcase_add_test(tc, test_hash_streaming_matches_oneshot);
 	tcase_add_test(tc, test_buf_and_arena);
+	tcase_add_test(tc, test_map_put_get);
+	tcase_add_test(tc, test_sort_stable_with_context);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("file");
+	tcase_add_test(tc, test_file_write_atomic);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("json");
+	tcase_add_test(tc, test_json_getters);
 	suite_add_tcase(s, tc);
 	return s;
 }
