@@ -359,9 +359,9 @@ START_TEST(test_ingest_unknown_format)
 	struct fp_ingest_opts opts = { .max_errors = 100 };
 	struct fp_ingest_stats st;
 	struct fp_err err;
-	const char *path = fp_write_file(fp_tmpdir(), "vpc.log",
-					 "\n  \n2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 "
-					 "49152 6 20 4249 1418530010 1418530070 ACCEPT OK\n");
+	const char *path = fp_write_file(fp_tmpdir(), "syslog.log",
+					 "\n  \nNov 19 08:00:01 node-a kernel: IN=eth0 OUT= "
+					 "SRC=10.0.0.1 DST=10.0.0.2 PROTO=TCP DPT=443\n");
 	char copy[PATH_MAX];
 
 	snprintf(copy, sizeof(copy), "%s", path);
@@ -371,9 +371,9 @@ START_TEST(test_ingest_unknown_format)
 	ck_assert_ptr_null(st.format);
 	ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM sources"), 0);
 	/* A format named but unknown. */
-	opts.format = "vpc";
+	opts.format = "netflow";
 	ck_assert_int_eq(ingest(db, &opts, copy, &st, &err), FP_EINPUT);
-	fp_assert_err(&err, FP_EINPUT, copy, 3, 0, "unknown format 'vpc'");
+	fp_assert_err(&err, FP_EINPUT, copy, 3, 0, "unknown format 'netflow'");
 	/* A named format is not detected, and applies from the first line. */
 	opts.format = "hubble";
 	ck_assert_int_eq(ingest(db, &opts, copy, &st, &err), 0);

@@ -512,9 +512,9 @@ START_TEST(test_reader_hubble_rejects_bad_endpoints)
 	bad_dst("{\"namespace\":\"shop\",\"labels\":[\"k8s:app: x\\ny: z=1\"]}",
 		"\"flow.destination.labels[0]\": invalid label key \"app: x\ny: z\"");
 	bad_dst("{\"namespace\":\"shop\",\"labels\":[\"k8s:app=-x\"]}",
-		"\"flow.destination.labels[0]\": invalid value for label \"app\"");
+		"\"flow.destination.labels[0]\": invalid value \"-x\" for label \"app\"");
 	bad_dst("{\"namespace\":\"shop\",\"labels\":[\"k8s:app=a b\"]}",
-		"\"flow.destination.labels[0]\": invalid value for label \"app\"");
+		"\"flow.destination.labels[0]\": invalid value \"a b\" for label \"app\"");
 	bad_dst("{\"namespace\":\"shop\",\"labels\":[\"app=web\"]}",
 		"\"flow.destination.labels[0]\": label without a source prefix");
 	bad_dst("{\"namespace\":\"shop\",\"labels\":[7]}",

@@ -246,7 +246,7 @@ START_TEST(test_selector_json_roundtrip)
 
 	text = fp_selector_to_json(&sel);
 	ck_assert_ptr_nonnull(text);
-	ck_assert_str_eq(text, "{\"absent\":[\"track\",\"canary\"],\"matchLabels\":{\"app\":\"web\","
+	ck_assert_str_eq(text, "{\"absent\":[\"track\",\"canary\"],\"exprs\":[],\"matchLabels\":{\"app\":\"web\","
 			       "\"tier\":\"\"}}");
 	ck_assert_int_eq(fp_selector_from_json(&back, text), 0);
 	ck_assert_uint_eq(back.n_match, 2);
@@ -259,7 +259,7 @@ START_TEST(test_selector_json_roundtrip)
 	ck_assert_str_eq(back.absent[0], "canary");
 	ck_assert_str_eq(back.absent[1], "track");
 	again = fp_selector_to_json(&back);
-	ck_assert_str_eq(again, "{\"absent\":[\"canary\",\"track\"],\"matchLabels\":{\"app\":\"web\","
+	ck_assert_str_eq(again, "{\"absent\":[\"canary\",\"track\"],\"exprs\":[],\"matchLabels\":{\"app\":\"web\","
 				"\"tier\":\"\"}}");
 	fp_selector_done(&back);
 	free(text);
