@@ -63,8 +63,7 @@ struct loader {
 	size_t n_anchors;
 };
 
-static int
-fail_at(struct loader *l, long line, int column, const char *fmt, ...)
+static int fail_at(struct loader *l, long line, int column, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static int
@@ -202,7 +201,8 @@ attach(struct loader *l, struct node *n, long line, int column)
 		if (n->pub.type != FP_YAML_SCALAR)
 			return fail_at(l, line, column, "mapping keys must be scalars");
 		if (is_merge_key(&n->pub))
-			return fail_at(l, line, column, "merge keys ('<<') are not supported");
+			return fail_at(l, line, column,
+				       "merge keys ('<<') are not supported");
 	}
 	f->node->weight += n->weight;
 	if (f->node->weight > l->lim.max_nodes)
@@ -226,13 +226,15 @@ set_tag_and_anchor(struct loader *l, struct node *n, const yaml_char_t *tag,
 		   const yaml_char_t *anchor, char **anchor_out)
 {
 	if (tag != NULL) {
-		n->pub.tag = arena_strdup(l, (const char *)tag, strlen((const char *)tag));
+		n->pub.tag =
+			arena_strdup(l, (const char *)tag, strlen((const char *)tag));
 		if (n->pub.tag == NULL)
 			return fp_err_nomem(l->err);
 	}
 	*anchor_out = NULL;
 	if (anchor != NULL) {
-		*anchor_out = arena_strdup(l, (const char *)anchor, strlen((const char *)anchor));
+		*anchor_out = arena_strdup(l, (const char *)anchor,
+					   strlen((const char *)anchor));
 		if (*anchor_out == NULL)
 			return fp_err_nomem(l->err);
 	}
@@ -261,7 +263,8 @@ on_scalar(struct loader *l, const yaml_event_t *ev)
 	n->pub.value = arena_strdup(l, (const char *)ev->data.scalar.value, n->pub.len);
 	if (n->pub.value == NULL)
 		return fp_err_nomem(l->err);
-	r = set_tag_and_anchor(l, n, ev->data.scalar.tag, ev->data.scalar.anchor, &anchor);
+	r = set_tag_and_anchor(l, n, ev->data.scalar.tag, ev->data.scalar.anchor,
+			       &anchor);
 	if (r < 0)
 		return r;
 	if (anchor != NULL && anchor_set(l, anchor, n) < 0)
@@ -278,7 +281,8 @@ on_start(struct loader *l, const yaml_event_t *ev, enum fp_yaml_type type)
 	int r;
 
 	if (l->depth >= l->lim.max_depth)
-		return fail_at(l, (long)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+		return fail_at(l, (long)ev->start_mark.line + 1,
+			       (int)ev->start_mark.column + 1,
 			       "nesting deeper than %u levels", l->lim.max_depth);
 	n = new_node(l, type, ev);
 	if (n == NULL)
@@ -402,10 +406,12 @@ on_alias(struct loader *l, const yaml_event_t *ev)
 	char buf[64];
 
 	if (target == NULL)
-		return fail_at(l, (long)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+		return fail_at(l, (long)ev->start_mark.line + 1,
+			       (int)ev->start_mark.column + 1,
 			       "alias '*%s' names no complete anchor before it",
 			       fp_yaml_quote(buf, sizeof(buf), name, strlen(name)));
-	return attach(l, target, (long)ev->start_mark.line + 1, (int)ev->start_mark.column + 1);
+	return attach(l, target, (long)ev->start_mark.line + 1,
+		      (int)ev->start_mark.column + 1);
 }
 
 static int
@@ -460,8 +466,9 @@ parser_error(struct loader *l, const yaml_parser_t *p)
 		return fail_at(l, line, column, "%s", problem);
 	}
 	if (p->context != NULL)
-		return fail_at(l, line, column, "%s (%s that started at line %lu)", problem,
-			       p->context, (unsigned long)p->context_mark.line + 1);
+		return fail_at(l, line, column, "%s (%s that started at line %lu)",
+			       problem, p->context,
+			       (unsigned long)p->context_mark.line + 1);
 	return fail_at(l, line, column, "%s", problem);
 }
 
@@ -529,7 +536,8 @@ fp_yaml_load(struct fp_yaml **out, const char *source, const char *data, size_t 
 							      : FP_YAML_MAX_NODES;
 	if (len > l.lim.max_bytes)
 		return fp_err_set(err, FP_EINPUT, source, 0, 0,
-				  "%zu bytes is more than the limit of %zu", len, l.lim.max_bytes);
+				  "%zu bytes is more than the limit of %zu", len,
+				  l.lim.max_bytes);
 	l.y = calloc(1, sizeof(*l.y));
 	l.frames = calloc(l.lim.max_depth, sizeof(*l.frames));
 	if (l.y == NULL || l.frames == NULL) {
@@ -724,12 +732,13 @@ resolve_plain(const char *s, size_t len)
 {
 	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
 	static const char *const bools[] = {
-		"y",    "Y",    "yes",  "Yes", "YES", "true", "True", "TRUE", "on",  "On",  "ON",
-		"n",    "N",    "no",   "No",  "NO",  "false", "False", "FALSE", "off", "Off", "OFF",
+		"y",     "Y",     "yes",   "Yes", "YES", "true", "True", "TRUE",
+		"on",    "On",    "ON",    "n",   "N",   "no",   "No",   "NO",
+		"false", "False", "FALSE", "off", "Off", "OFF",
 	};
 	static const char *const floats[] = {
-		".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf", "+.INF", "-.inf",
-		"-.Inf", "-.INF", ".nan",  ".NaN",  ".NAN",
+		".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf", "+.INF",
+		"-.inf", "-.Inf", "-.INF", ".nan",  ".NaN",  ".NAN",
 	};
 	char buf[128];
 	size_t n;
@@ -793,14 +802,22 @@ const char *
 fp_yaml_kind_name(enum fp_yaml_kind k)
 {
 	switch (k) {
-	case FP_YAML_KIND_NULL: return "null";
-	case FP_YAML_KIND_BOOL: return "boolean";
-	case FP_YAML_KIND_INT: return "integer";
-	case FP_YAML_KIND_FLOAT: return "float";
-	case FP_YAML_KIND_STR: return "string";
-	case FP_YAML_KIND_OTHER: return "tagged scalar";
-	case FP_YAML_KIND_SEQUENCE: return "sequence";
-	case FP_YAML_KIND_MAPPING: return "mapping";
+	case FP_YAML_KIND_NULL:
+		return "null";
+	case FP_YAML_KIND_BOOL:
+		return "boolean";
+	case FP_YAML_KIND_INT:
+		return "integer";
+	case FP_YAML_KIND_FLOAT:
+		return "float";
+	case FP_YAML_KIND_STR:
+		return "string";
+	case FP_YAML_KIND_OTHER:
+		return "tagged scalar";
+	case FP_YAML_KIND_SEQUENCE:
+		return "sequence";
+	case FP_YAML_KIND_MAPPING:
+		return "mapping";
 	}
 	return "unknown";
 }

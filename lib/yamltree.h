@@ -68,9 +68,10 @@ struct fp_yaml_pair;
 struct fp_yaml_node {
 	enum fp_yaml_type type;
 	enum fp_yaml_style style;
-	long line;   /* 1-based */
-	int column;  /* 1-based, in characters */
-	const char *tag; /* an explicit tag, resolved ("tag:yaml.org,2002:str"), or NULL */
+	long line;  /* 1-based */
+	int column; /* 1-based, in characters */
+	/* An explicit tag, resolved ("tag:yaml.org,2002:str"), or NULL. */
+	const char *tag;
 
 	/* FP_YAML_SCALAR: NUL-terminated, but a "\0" escape can put a NUL inside,
 	 * so code that needs a C string must check len == strlen(value). */

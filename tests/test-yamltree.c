@@ -109,13 +109,16 @@ END_TEST
 
 START_TEST(test_yamltree_parses_json)
 {
-	struct fp_yaml *y = load_ok("{\"kind\":\t\"List\",\n\t\"items\": [{\"port\": 80}, "
-				    "{\"port\": \"80\"}]}\n");
+	struct fp_yaml *y =
+		load_ok("{\"kind\":\t\"List\",\n\t\"items\": [{\"port\": 80}, "
+			"{\"port\": \"80\"}]}\n");
 	const struct fp_yaml_node *items = fp_yaml_get(fp_yaml_root(y, 0), "items");
 
 	ck_assert(fp_yaml_is_str(fp_yaml_get(fp_yaml_root(y, 0), "kind"), "List"));
-	ck_assert_int_eq(fp_yaml_kind(fp_yaml_get(items->items[0], "port")), FP_YAML_KIND_INT);
-	ck_assert_int_eq(fp_yaml_kind(fp_yaml_get(items->items[1], "port")), FP_YAML_KIND_STR);
+	ck_assert_int_eq(fp_yaml_kind(fp_yaml_get(items->items[0], "port")),
+			 FP_YAML_KIND_INT);
+	ck_assert_int_eq(fp_yaml_kind(fp_yaml_get(items->items[1], "port")),
+			 FP_YAML_KIND_STR);
 	fp_yaml_free(y);
 }
 END_TEST
@@ -124,20 +127,24 @@ START_TEST(test_yamltree_reports_syntax_error_place)
 {
 	struct fp_err err;
 
-	load_bad(&err, "kind: NetworkPolicy\nspec:\n  podSelector: {}\n   bad: [\n", NULL);
+	load_bad(&err, "kind: NetworkPolicy\nspec:\n  podSelector: {}\n   bad: [\n",
+		 NULL);
 	fp_assert_err(&err, FP_EINPUT, "t.yaml", 4, 4,
-		      "did not find expected key (while parsing a block mapping that started at "
+		      "did not find expected key (while parsing a block mapping that "
+		      "started at "
 		      "line 3)");
 	load_bad(&err, "a: b: c\n", NULL);
 	fp_assert_err(&err, FP_EINPUT, "t.yaml", 1, 5,
 		      "mapping values are not allowed in this context");
 	load_bad(&err, "a:\n  - [1, 2\nb: 3\n", NULL);
-	fp_assert_err(&err, FP_EINPUT, "t.yaml", 3, 2,
-		      "did not find expected ',' or ']' (while parsing a flow sequence that "
-		      "started at line 2)");
+	fp_assert_err(
+		&err, FP_EINPUT, "t.yaml", 3, 2,
+		"did not find expected ',' or ']' (while parsing a flow sequence that "
+		"started at line 2)");
 	/* The reader reports a byte offset; the place is computed from it. */
 	load_bad(&err, "a: 1\nb: \xff\n", NULL);
-	fp_assert_err(&err, FP_EINPUT, "t.yaml", 2, 4, "invalid leading UTF-8 octet (byte 0xff)");
+	fp_assert_err(&err, FP_EINPUT, "t.yaml", 2, 4,
+		      "invalid leading UTF-8 octet (byte 0xff)");
 }
 END_TEST
 
@@ -160,7 +167,8 @@ START_TEST(test_yamltree_rejects_unsupported_keys)
 	load_bad(&err, "? [a, b]\n: 1\n", NULL);
 	fp_assert_err(&err, FP_EINPUT, "t.yaml", 1, 3, "mapping keys must be scalars");
 	load_bad(&err, "base: &b {x: 1}\nd:\n  <<: *b\n", NULL);
-	fp_assert_err(&err, FP_EINPUT, "t.yaml", 3, 3, "merge keys ('<<') are not supported");
+	fp_assert_err(&err, FP_EINPUT, "t.yaml", 3, 3,
+		      "merge keys ('<<') are not supported");
 }
 END_TEST
 
@@ -171,7 +179,8 @@ START_TEST(test_yamltree_resolves_aliases)
 	const struct fp_yaml_node *from = fp_yaml_get(r, "from");
 
 	/* The alias shares the anchored node, with the anchor's place. */
-	ck_assert_ptr_eq(fp_yaml_get(from->items[0], "podSelector"), fp_yaml_get(r, "sel"));
+	ck_assert_ptr_eq(fp_yaml_get(from->items[0], "podSelector"),
+			 fp_yaml_get(r, "sel"));
 	ck_assert_int_eq(fp_yaml_get(from->items[0], "podSelector")->line, 1);
 	fp_yaml_free(y);
 }
@@ -182,15 +191,18 @@ START_TEST(test_yamltree_rejects_bad_aliases)
 	struct fp_err err;
 
 	load_bad(&err, "a: *nope\n", NULL);
-	fp_assert_err(&err, FP_EINPUT, "t.yaml", 1, 4, "alias '*nope' names no complete anchor "
+	fp_assert_err(&err, FP_EINPUT, "t.yaml", 1, 4,
+		      "alias '*nope' names no complete anchor "
 		      "before it");
 	/* A collection cannot contain itself. */
 	load_bad(&err, "a: &r [1, *r]\n", NULL);
-	fp_assert_err(&err, FP_EINPUT, "t.yaml", 1, 11, "alias '*r' names no complete anchor "
+	fp_assert_err(&err, FP_EINPUT, "t.yaml", 1, 11,
+		      "alias '*r' names no complete anchor "
 		      "before it");
 	/* Anchors do not cross documents. */
 	load_bad(&err, "a: &x 1\n---\nb: *x\n", NULL);
-	fp_assert_err(&err, FP_EINPUT, "t.yaml", 3, 4, "alias '*x' names no complete anchor "
+	fp_assert_err(&err, FP_EINPUT, "t.yaml", 3, 4,
+		      "alias '*x' names no complete anchor "
 		      "before it");
 }
 END_TEST
@@ -199,13 +211,14 @@ END_TEST
 static void
 laughs(char *text, size_t size, int levels)
 {
-	size_t o = (size_t)snprintf(text, size, "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+	size_t o =
+		(size_t)snprintf(text, size, "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
 
 	for (int i = 1; i < levels; i++) {
 		o += (size_t)snprintf(text + o, size - o, "l%d: &l%d [", i, i);
 		for (int k = 0; k < 10; k++)
-			o += (size_t)snprintf(text + o, size - o, "%s*l%d", k > 0 ? ", " : "",
-					      i - 1);
+			o += (size_t)snprintf(text + o, size - o, "%s*l%d",
+					      k > 0 ? ", " : "", i - 1);
 		o += (size_t)snprintf(text + o, size - o, "]\n");
 	}
 }
@@ -219,7 +232,8 @@ START_TEST(test_yamltree_bounds_alias_expansion)
 
 	laughs(text, sizeof(text), 3);
 	load_bad(&err, text, &lim);
-	fp_assert_err(&err, FP_EINPUT, "t.yaml", 3, 55, "document expands to more than 1000 nodes");
+	fp_assert_err(&err, FP_EINPUT, "t.yaml", 3, 55,
+		      "document expands to more than 1000 nodes");
 	/* Shared nodes cost nothing to hold: a million expanded nodes load... */
 	laughs(text, sizeof(text), 6);
 	y = load_ok(text);
@@ -248,9 +262,12 @@ START_TEST(test_yamltree_bounds_depth_and_size)
 	deep[199] = '\0';
 	load_bad(&err, deep, NULL);
 	fp_assert_err(&err, FP_EINPUT, "t.yaml", 1, 65, "nesting deeper than 64 levels");
-	load_bad(&err, "k: 0123456789012345678901234567890123456789012345678901234567890123456789",
+	load_bad(&err,
+		 "k: "
+		 "0123456789012345678901234567890123456789012345678901234567890123456789",
 		 &lim);
-	fp_assert_err(&err, FP_EINPUT, "t.yaml", 0, 0, "73 bytes is more than the limit of 64");
+	fp_assert_err(&err, FP_EINPUT, "t.yaml", 0, 0,
+		      "73 bytes is more than the limit of 64");
 }
 END_TEST
 
@@ -357,8 +374,9 @@ START_TEST(test_yamltree_quote)
 
 	ck_assert_str_eq(fp_yaml_quote(buf, sizeof(buf), "app", 3), "app");
 	ck_assert_str_eq(fp_yaml_quote(buf, sizeof(buf), "a\nb'", 4), "a\\x0ab\\x27");
-	ck_assert_str_eq(fp_yaml_quote(buf, sizeof(buf), "abcdefghijklmnopqrstuvwxyz", 26),
-			 "abcdefgh...");
+	ck_assert_str_eq(
+		fp_yaml_quote(buf, sizeof(buf), "abcdefghijklmnopqrstuvwxyz", 26),
+		"abcdefgh...");
 }
 END_TEST
 
