@@ -18,7 +18,8 @@
  * all get the same answers; if they do not, the case fails.
  *
  * Output is TAP.  Without the suite (FP_CONFORMANCE unset or missing) the
- * program says why and exits 77, which meson reports as skipped.
+ * plan is "1..0 # SKIP <why>", which meson reports as skipped (a TAP test
+ * may not use exit status 77 for that).
  */
 #include "config.h"
 
@@ -282,13 +283,13 @@ main(void)
 
 	if (root == NULL || root[0] == '\0') {
 		printf("1..0 # SKIP FP_CONFORMANCE is not set\n");
-		return 77;
+		return 0;
 	}
 	snprintf(tests, sizeof(tests), "%s/tests", root);
 	d = opendir(tests);
 	if (d == NULL) {
 		printf("1..0 # SKIP no conformance suite at %s\n", root);
-		return 77;
+		return 0;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
