@@ -433,10 +433,15 @@ on_document_end(struct loader *l)
 	y->docs[y->n_docs].column = l->doc_column;
 	y->n_docs++;
 	l->root = NULL;
-	/* Anchors are local to a document. */
-	if (l->cap_anchors > 0)
-		memset(l->anchors, 0, l->cap_anchors * sizeof(*l->anchors));
-	l->n_anchors = 0;
+	/* Anchors are local to a document.  Dropping the table (instead of
+	 * clearing it) keeps a stream of many small documents after one with
+	 * many anchors from paying for the big table again and again. */
+	if (l->n_anchors > 0) {
+		free(l->anchors);
+		l->anchors = NULL;
+		l->cap_anchors = 0;
+		l->n_anchors = 0;
+	}
 	return 0;
 }
 
