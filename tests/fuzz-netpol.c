@@ -61,7 +61,8 @@ check_ports(const struct fp_netpol_set *s, const struct fp_netpol_peer *src,
 		if (!allowed(s, src, dst, proto, r[i].lo) ||
 		    !allowed(s, src, dst, proto, r[i].hi))
 			abort();
-		if (r[i].hi < 65535 && allowed(s, src, dst, proto, (uint16_t)(r[i].hi + 1)))
+		if (r[i].hi < 65535 &&
+		    allowed(s, src, dst, proto, (uint16_t)(r[i].hi + 1)))
 			abort();
 		if (r[i].lo > 1 && allowed(s, src, dst, proto, (uint16_t)(r[i].lo - 1)))
 			abort();
@@ -113,8 +114,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (fp_netpol_set_new(&s, NULL) < 0)
 		return 0;
-	if (fp_netpol_load_buffer(s, "fuzz.yaml", (const char *)data, size, on_note, &noted,
-				  NULL) < 0) {
+	if (fp_netpol_load_buffer(s, "fuzz.yaml", (const char *)data, size, on_note,
+				  &noted, NULL) < 0) {
 		fp_netpol_set_free(s);
 		return 0;
 	}

@@ -31,7 +31,8 @@ replay_file(const char *path)
 	}
 	do {
 		if (len == cap) {
-			unsigned char *p = realloc(data, (cap = cap == 0 ? 4096 : cap * 2));
+			unsigned char *p =
+				realloc(data, (cap = cap == 0 ? 4096 : cap * 2));
 
 			if (p == NULL) {
 				free(data);

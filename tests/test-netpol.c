@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/netpol-check.h"
 
@@ -192,6 +193,42 @@ START_TEST(test_netpol_walks_directories_in_order)
 	snprintf(path, sizeof(path), "%s/README.md", dir);
 	ck_assert_int_eq(fp_netpol_load_path(s, path, NULL, NULL, &err), 0);
 	ck_assert_uint_eq(fp_netpol_count(s), 5);
+	fp_netpol_set_free(s);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
+START_TEST(test_netpol_walk_follows_file_links_only_and_bounds_depth)
+{
+	const char *dir = fp_tmpdir();
+	char path[4096], target[512], deepest[4096];
+	struct fp_netpol_set *s;
+	struct notes n = { .n = 0 };
+	struct fp_err err;
+	size_t len;
+
+	snprintf(target, sizeof(target), "%s/.outside.yaml", dir);
+	fp_write_file(dir, ".outside.yaml", NP_HEAD "metadata: {name: linked}\n");
+	snprintf(path, sizeof(path), "%s/link.yaml", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	/* A link back to the top would loop forever if it were followed. */
+	snprintf(path, sizeof(path), "%s/loop", dir);
+	ck_assert_int_eq(symlink(dir, path), 0);
+	/* 33 levels below the top: one too deep. */
+	len = (size_t)snprintf(deepest, sizeof(deepest), "%s", dir);
+	for (int i = 0; i < 33; i++) {
+		len += (size_t)snprintf(deepest + len, sizeof(deepest) - len, "/d");
+		ck_assert_int_eq(mkdir(deepest, 0700), 0);
+	}
+	fp_write_file(deepest, "deep.yaml", NP_HEAD "metadata: {name: deep}\n");
+	ck_assert_int_eq(fp_netpol_set_new(&s, NULL), 0);
+	fp_err_clear(&err);
+	ck_assert_int_eq(fp_netpol_load_path(s, dir, keep_note, &n, &err), 0);
+	ck_assert_uint_eq(fp_netpol_count(s), 1);
+	ck_assert_str_eq(fp_netpol_get(s, 0)->name, "linked");
+	ck_assert_uint_eq(n.n, 1);
+	fp_assert_err(&n.v[0], FP_EINPUT, deepest, 0, 0,
+		      "directories nested deeper than 32; not loaded");
 	fp_netpol_set_free(s);
 	fp_tmpdir_cleanup();
 }
@@ -524,29 +561,30 @@ Suite *
 fp_test_suite(void)
 {
 	Suite *s = suite_create("netpol");
-	TCase *tc = tcase_create("load");
+	TCase *tc = tcase_create("load_buffer");
 
 	tcase_add_test(tc, test_netpol_loads_multi_document_stream);
 	tcase_add_test(tc, test_netpol_loads_lists);
 	tcase_add_test(tc, test_netpol_notes_and_skips_other_documents);
 	tcase_add_test(tc, test_netpol_syntax_error_loses_the_file);
-	tcase_add_test(tc, test_netpol_walks_directories_in_order);
-	tcase_add_test(tc, test_netpol_missing_path_is_an_io_error);
-	tcase_add_test(tc, test_netpol_default_namespace);
 	tcase_add_test(tc, test_netpol_refuses_duplicate_names);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("validate");
 	tcase_add_test(tc, test_netpol_rejects_invalid_names);
 	tcase_add_test(tc, test_netpol_rejects_unknown_fields);
 	tcase_add_test(tc, test_netpol_rejects_ip_block_errors);
 	tcase_add_test(tc, test_netpol_rejects_port_errors);
 	tcase_add_test(tc, test_netpol_rejects_selector_errors);
 	tcase_add_test(tc, test_netpol_rejects_policy_type_errors);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("defaults");
 	tcase_add_test(tc, test_netpol_policy_types_default);
 	tcase_add_test(tc, test_netpol_missing_pod_selector_selects_all);
 	tcase_add_test(tc, test_netpol_nulls_follow_go_decoding);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("load_path");
+	tcase_add_test(tc, test_netpol_walks_directories_in_order);
+	tcase_add_test(tc, test_netpol_walk_follows_file_links_only_and_bounds_depth);
+	tcase_add_test(tc, test_netpol_missing_path_is_an_io_error);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("set_default_namespace");
+	tcase_add_test(tc, test_netpol_default_namespace);
 	suite_add_tcase(s, tc);
 	return s;
 }
