@@ -59,7 +59,7 @@ add_backend(struct world *w, const char *ns, const char *service, struct cport p
 	if (w->n_backends == w->cap_backends) {
 		w->cap_backends = w->cap_backends == 0 ? 8 : w->cap_backends * 2;
 		w->backends =
-			realloc(w->backends, w->cap_backends * sizeof(*w->backends));
+			xrealloc(w->backends, w->cap_backends * sizeof(*w->backends));
 	}
 	w->backends[w->n_backends++] = (struct cbackend){ ns, service, port };
 }
@@ -74,7 +74,7 @@ add_service(struct world *w, const struct fp_yaml_node *obj, const char *ns)
 
 	if (w->n_svcs == w->cap_svcs) {
 		w->cap_svcs = w->cap_svcs == 0 ? 8 : w->cap_svcs * 2;
-		w->svcs = realloc(w->svcs, w->cap_svcs * sizeof(*w->svcs));
+		w->svcs = xrealloc(w->svcs, w->cap_svcs * sizeof(*w->svcs));
 	}
 	s = &w->svcs[w->n_svcs++];
 	memset(s, 0, sizeof(*s));

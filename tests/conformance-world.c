@@ -126,7 +126,7 @@ add_pod(struct world *w, const char *ns, const char *name, const char *owner,
 
 	if (w->n_pods == w->cap_pods) {
 		w->cap_pods = w->cap_pods == 0 ? 32 : w->cap_pods * 2;
-		w->pods = realloc(w->pods, w->cap_pods * sizeof(*w->pods));
+		w->pods = xrealloc(w->pods, w->cap_pods * sizeof(*w->pods));
 	}
 	p = &w->pods[w->n_pods++];
 	p->ns = ns != NULL ? ns : "default";
@@ -177,7 +177,7 @@ add_object(struct world *w, const struct fp_yaml_node *obj, const char *list_kin
 	if (strcmp(kind, "Namespace") == 0 && name != NULL) {
 		if (w->n_nss == w->cap_nss) {
 			w->cap_nss = w->cap_nss == 0 ? 16 : w->cap_nss * 2;
-			w->nss = realloc(w->nss, w->cap_nss * sizeof(*w->nss));
+			w->nss = xrealloc(w->nss, w->cap_nss * sizeof(*w->nss));
 		}
 		w->nss[w->n_nss].name = name;
 		w->nss[w->n_nss].n_labels = world_labels(w, &w->nss[w->n_nss].labels,
@@ -275,7 +275,7 @@ world_load(struct world *w, const char *dir, struct fp_err *err)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		names = realloc(names, (n + 1) * sizeof(*names));
+		names = xrealloc(names, (n + 1) * sizeof(*names));
 		names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
@@ -409,8 +409,8 @@ world_connections(struct fp_buf *out, struct world *w, const struct fp_netpol_se
 	if (w->n_pods == 0)
 		return 0;
 	qsort(w->pods, w->n_pods, sizeof(*w->pods), cmp_pod);
-	peers = calloc(w->n_pods, sizeof(*peers));
-	start = calloc(w->n_pods + 1, sizeof(*start));
+	peers = xrealloc(NULL, w->n_pods * sizeof(*peers));
+	start = xrealloc(NULL, (w->n_pods + 1) * sizeof(*start));
 	for (size_t i = 0; i < w->n_pods; i++) {
 		peer_of(&peers[i], w, &w->pods[i]);
 		if (i == 0 || strcmp(w->pods[i].workload, w->pods[i - 1].workload) != 0)

@@ -148,7 +148,7 @@ static char **
 sorted_lines(char *text, size_t *n_out)
 {
 	size_t n = 0, cap = 16;
-	char **v = malloc(cap * sizeof(*v));
+	char **v = xrealloc(NULL, cap * sizeof(*v));
 
 	for (char *p = text; p != NULL && *p != '\0';) {
 		char *nl = strchr(p, '\n');
@@ -159,7 +159,7 @@ sorted_lines(char *text, size_t *n_out)
 			p[strlen(p) - 1] = '\0';
 		if (*p != '\0') {
 			if (n == cap)
-				v = realloc(v, (cap *= 2) * sizeof(*v));
+				v = xrealloc(v, (cap *= 2) * sizeof(*v));
 			v[n++] = p;
 		}
 		p = nl != NULL ? nl + 1 : NULL;
@@ -294,7 +294,7 @@ main(void)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		names = realloc(names, (n + 1) * sizeof(*names));
+		names = xrealloc(names, (n + 1) * sizeof(*names));
 		names[n++] = strdup(de->d_name);
 	}
 	closedir(d);

@@ -10,11 +10,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "lib/netpol.h"
 #include "lib/util-arena.h"
 #include "lib/util-buf.h"
 #include "lib/yamltree.h"
+
+/* realloc() for the harness: running out of memory ends the test. */
+static inline void *
+xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+
+	if (q == NULL)
+		abort();
+	return q;
+}
 
 struct cpod {
 	const char *ns;
