@@ -53,6 +53,9 @@
  *
  * A host-network pod is not subject to NetworkPolicy: describe it as its
  * node (is_node), not as a pod.
+ *
+ * Loading changes a set; evaluating only reads it, so once loaded a set may
+ * be evaluated from several threads at once.
  */
 #ifndef FP_NETPOL_H
 #define FP_NETPOL_H

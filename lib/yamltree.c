@@ -357,9 +357,15 @@ check_duplicates(struct loader *l, const struct fp_yaml_pair *pairs, size_t n)
 static int
 on_end(struct loader *l)
 {
-	struct frame *f = &l->frames[l->depth - 1];
-	struct node *n = f->node;
+	struct frame *f;
+	struct node *n;
 	int r;
+
+	/* libyaml balances its events; do not index frames[-1] if it ever does not. */
+	if (l->depth == 0)
+		return fail_at(l, 0, 0, "unbalanced YAML events");
+	f = &l->frames[l->depth - 1];
+	n = f->node;
 
 	if (n->pub.type == FP_YAML_SEQUENCE) {
 		struct fp_yaml_node **items = NULL;
@@ -419,6 +425,8 @@ on_document_end(struct loader *l)
 {
 	struct fp_yaml *y = l->y;
 
+	if (l->root == NULL || l->depth != 0)
+		return fail_at(l, l->doc_line, l->doc_column, "unbalanced YAML events");
 	if (y->n_docs == y->cap_docs) {
 		size_t cap = y->cap_docs == 0 ? 4 : y->cap_docs * 2;
 		struct doc *docs = realloc(y->docs, cap * sizeof(*docs));
