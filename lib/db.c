@@ -113,6 +113,21 @@ fp_db_begin(struct fp_db *db, struct fp_err *err)
 }
 
 int
+fp_db_begin_read(struct fp_db *db, struct fp_err *err)
+{
+	char sql[32];
+
+	if (db->depth == 0)
+		snprintf(sql, sizeof(sql), "BEGIN DEFERRED");
+	else
+		snprintf(sql, sizeof(sql), "SAVEPOINT fp%d", db->depth);
+	if (fp_db_exec(db, sql, err) < 0)
+		return FP_EDB;
+	db->depth++;
+	return 0;
+}
+
+int
 fp_db_commit(struct fp_db *db, struct fp_err *err)
 {
 	char sql[32];

@@ -46,6 +46,8 @@ int fp_db_error(struct fp_db *db, struct fp_err *err);
  * Inside an open transaction, a savepoint instead: transactions nest.
  */
 int fp_db_begin(struct fp_db *db, struct fp_err *err);
+/* BEGIN DEFERRED: a consistent snapshot for reading, no lock taken. */
+int fp_db_begin_read(struct fp_db *db, struct fp_err *err);
 int fp_db_commit(struct fp_db *db, struct fp_err *err);
 /* Roll back the open transaction, if any; never fails visibly. */
 void fp_db_rollback(struct fp_db *db);

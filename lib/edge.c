@@ -447,9 +447,26 @@ window(struct fp_edgeset *es, struct fp_db *db, const struct fp_edge_opts *opts,
 	return 0;
 }
 
+static int compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *opts,
+		   bool store, struct fp_err *err);
+
 int
 fp_edge_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *opts,
 		  struct fp_err *err)
+{
+	return compute(out, db, opts, true, err);
+}
+
+int
+fp_edge_compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *opts,
+		struct fp_err *err)
+{
+	return compute(out, db, opts, false, err);
+}
+
+static int
+compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *opts, bool store,
+	struct fp_err *err)
 {
 	struct fp_edgeset *es = calloc(1, sizeof(*es));
 	struct fp_resolve_opts ropts = { opts->ip_grace, opts->cidrs, opts->n_cidrs };
@@ -462,7 +479,7 @@ fp_edge_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_edg
 		return fp_err_nomem(err);
 	es->min_flows = opts->min_flows;
 	/* One transaction: the run is stored whole, and reads see one state. */
-	r = fp_db_begin(db, err);
+	r = store ? fp_db_begin(db, err) : fp_db_begin_read(db, err);
 	if (r == 0)
 		r = window(es, db, opts, err);
 	if (r == 0)
@@ -482,12 +499,15 @@ fp_edge_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_edg
 
 			fp_buf_printf(&es->ranges, "%s%s", i ? "," : "", fp_cidr_format(buf, &cidrs[i]));
 		}
-		r = store_run(es, db, err);
+		if (store)
+			r = store_run(es, db, err);
 	}
 	fp_idbuild_free(b);
 	fp_resolver_free(res);
-	if (r == 0)
+	if (r == 0 && store)
 		r = fp_db_commit(db, err);
+	else if (r == 0)
+		fp_db_rollback(db);
 	if (r < 0) {
 		fp_db_rollback(db);
 		fp_edgeset_free(es);

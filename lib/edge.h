@@ -81,6 +81,13 @@ struct fp_edgeset {
 int fp_edge_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *opts,
 		      struct fp_err *err);
 
+/*
+ * The same, without storing anything: for readers such as check and triage,
+ * which work on a read-only database and while an ingest writes.
+ */
+int fp_edge_compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *opts,
+		    struct fp_err *err);
+
 /* Load the newest stored aggregation; FP_EINPUT when there is none. */
 int fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *err);
 

@@ -42,6 +42,11 @@ identity_done(struct fp_identity *id)
 	fp_selector_done(&id->sel);
 	free(id->note);
 	free(id->also);
+	for (size_t k = 0; k < id->n_sets; k++)
+		free(id->sets[k]);
+	free(id->sets);
+	free(id->ports);
+	free(id->ns_labels);
 }
 
 void
@@ -991,6 +996,44 @@ fp_idbuild_listens(struct fp_idbuild *b, int64_t ep, int64_t t, uint8_t proto, u
 	return false;
 }
 
+/*
+ * Give each workload its pods' label sets, container ports and namespace
+ * labels: what evaluating a policy against it needs.
+ */
+static int
+keep_label_sets(struct fp_idbuild *b, struct fp_err *err)
+{
+	struct fp_idset *s = b->set;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct fp_identity *id = &s->ids[i];
+		const struct draft *d = &b->drafts[i];
+
+		if (id->kind != FP_ID_WORKLOAD)
+			continue;
+		id->sets = calloc(d->n_sets + 1, sizeof(*id->sets));
+		if (id->sets == NULL)
+			return fp_err_nomem(err);
+		for (size_t k = 0; k < d->n_sets; k++) {
+			struct fp_buf t;
+
+			fp_buf_init(&t);
+			if (fp_endpoint_labels_text(&t, d->sets[k].labels, d->sets[k].n) < 0)
+				return fp_err_nomem(err);
+			id->sets[id->n_sets++] = fp_buf_steal(&t);
+		}
+		if (b->res != NULL) {
+			const char *p = fp_resolver_workload_ports(b->res, id->ns, id->name);
+			const char *nl = fp_resolver_namespace_labels(b->res, id->ns);
+
+			if ((p != NULL && (id->ports = strdup(p)) == NULL) ||
+			    (nl != NULL && (id->ns_labels = strdup(nl)) == NULL))
+				return fp_err_nomem(err);
+		}
+	}
+	return 0;
+}
+
 int
 fp_idbuild_finish(struct fp_idbuild *b, struct fp_idset **out, long **rank, struct fp_err *err)
 {
@@ -1005,6 +1048,8 @@ fp_idbuild_finish(struct fp_idbuild *b, struct fp_idset **out, long **rank, stru
 	for (size_t i = 0; i < b->n_built; i++)
 		b->merged_into[i] = -1;
 	r = pass_selectors(b, err);
+	if (r == 0)
+		r = keep_label_sets(b, err);
 	if (r == 0)
 		r = finish(b, rank, err);
 	if (r < 0)

@@ -47,6 +47,11 @@ struct fp_identity {
 	bool selectable;
 	char *note;     /* why it cannot be selected exactly, or NULL */
 	char *also;     /* workloads with the same labels folded into this one */
+	/* For evaluating policies (not stored with a run): */
+	char **sets;    /* every label set its pods carried, "k=v,k=v" */
+	size_t n_sets;
+	char *ports;    /* named container ports "name/proto/port,...", or NULL */
+	char *ns_labels; /* its namespace's labels "k=v,...", or NULL */
 };
 
 struct fp_idset;

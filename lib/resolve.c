@@ -43,6 +43,10 @@ struct controller {
 	char *owner_kind, *owner_name;
 };
 
+struct nslabels {
+	char *name, *labels;
+};
+
 struct interval {
 	struct fp_addr ip;
 	int64_t start, end;
@@ -63,6 +67,8 @@ struct fp_resolver {
 	struct fp_strmap ctl_index;
 	struct interval *ivs;
 	size_t n_ivs;
+	struct nslabels *nss;
+	size_t n_nss;
 	struct fp_cidr *cidrs;
 	size_t n_cidrs, cap_cidrs;
 	bool explicit_cidrs; /* given by the user: nothing is derived then */
@@ -504,6 +510,41 @@ add_derived(struct fp_resolver *r, const struct fp_addr *a)
 }
 
 static int
+load_namespaces(struct fp_resolver *r, struct fp_db *db, struct fp_err *err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	/* the newest snapshot's labels of each namespace */
+	if (fp_db_prepare(db, &st,
+			  "SELECT n.name, n.labels FROM inv_namespaces n JOIN inv_sources s "
+			  "ON s.id = n.source ORDER BY n.name, s.at DESC, s.id DESC",
+			  err) < 0)
+		return FP_EDB;
+	while ((rc = fp_db_step(db, st, err)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		if (r->n_nss > 0 && strcmp(r->nss[r->n_nss - 1].name, name) == 0)
+			continue;
+		if (r->n_nss == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct nslabels *v = realloc(r->nss, c * sizeof(*v));
+
+			if (v == NULL)
+				return fp_err_nomem(err);
+			r->nss = v;
+			cap = c;
+		}
+		r->nss[r->n_nss].name = strdup(name);
+		r->nss[r->n_nss].labels = dup_col(st, 1);
+		if (r->nss[r->n_nss++].name == NULL)
+			return fp_err_nomem(err);
+	}
+	return rc < 0 ? FP_EDB : 0;
+}
+
+static int
 load_nodes(struct fp_resolver *r, struct fp_db *db, struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
@@ -670,6 +711,11 @@ fp_resolver_free(struct fp_resolver *r)
 	fp_strmap_done(&r->ctl_index);
 	free(r->ivs);
 	free(r->cidrs);
+	for (size_t i = 0; i < r->n_nss; i++) {
+		free(r->nss[i].name);
+		free(r->nss[i].labels);
+	}
+	free(r->nss);
 	free(r);
 }
 
@@ -697,6 +743,8 @@ fp_resolver_load(struct fp_resolver **out, struct fp_db *db, const struct fp_res
 		rc = load_services(r, db, err);
 	if (rc == 0)
 		rc = load_nodes(r, db, err);
+	if (rc == 0)
+		rc = load_namespaces(r, db, err);
 	if (rc == 0)
 		rc = build_intervals(r, err);
 	if (rc == 0) {
@@ -977,6 +1025,30 @@ fp_resolver_controller_selector(const struct fp_resolver *r, const char *ns, con
 	const struct controller *c = find_controller(r, ns, kind, name);
 
 	return c != NULL ? c->selector : NULL;
+}
+
+const char *
+fp_resolver_workload_ports(const struct fp_resolver *r, const char *ns, const char *workload)
+{
+	const struct pod *best = NULL;
+
+	for (size_t i = 0; i < r->n_pods; i++) {
+		const struct pod *p = &r->pods[i];
+
+		if (strcmp(p->pub.ns, ns) == 0 && strcmp(p->pub.workload, workload) == 0 &&
+		    p->pub.ports != NULL && (best == NULL || p->pub.start > best->pub.start))
+			best = p;
+	}
+	return best != NULL ? best->pub.ports : NULL;
+}
+
+const char *
+fp_resolver_namespace_labels(const struct fp_resolver *r, const char *ns)
+{
+	for (size_t i = 0; i < r->n_nss; i++)
+		if (strcmp(r->nss[i].name, ns) == 0)
+			return r->nss[i].labels;
+	return NULL;
 }
 
 bool

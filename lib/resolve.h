@@ -112,6 +112,15 @@ bool fp_resolver_in_cluster(const struct fp_resolver *r, const struct fp_addr *a
 const char *fp_resolver_controller_selector(const struct fp_resolver *r, const char *ns,
 					    const char *kind, const char *name);
 
+/*
+ * The container ports ("name/proto/port,...") of the newest pod of workload
+ * @ns/@workload, or NULL.  Borrowed.
+ */
+const char *fp_resolver_workload_ports(const struct fp_resolver *r, const char *ns,
+				       const char *workload);
+/* The labels of namespace @ns as the newest snapshot saw them, or NULL.  Borrowed. */
+const char *fp_resolver_namespace_labels(const struct fp_resolver *r, const char *ns);
+
 /* Is @port/@proto a port a container of pod @pod listens on? */
 bool fp_resolver_pod_listens(const struct fp_resolver *r, size_t pod, uint8_t proto,
 			     uint16_t port);

@@ -4,8 +4,8 @@
  *
  * Each tests/test-<module>.c defines fp_test_suite(); fp-check.c runs it.
  */
-#ifndef FP_CHECK_H
-#define FP_CHECK_H
+#ifndef FP_TESTS_FP_CHECK_H
+#define FP_TESTS_FP_CHECK_H
 
 #include <stddef.h>
 
