@@ -14,6 +14,7 @@
 
 static const char usage_text[] =
 	"usage: flowpol generate [-d DB] -o DIR [--namespace NS]... [--no-default-deny]\n"
+	"                        [--existing DIR]\n"
 	"\n"
 	"Write least-privilege NetworkPolicies for the edges of the newest aggregation:\n"
 	"DIR/<namespace>.yaml (a default-deny policy and one policy per workload with\n"
@@ -25,10 +26,14 @@ static const char usage_text[] =
 	"  -n, --namespace NS    only this namespace (repeatable); kube-system is only\n"
 	"                        written when named here\n"
 	"      --no-default-deny do not write the default-deny policies\n"
+	"      --existing DIR    the policies already in force: what they admit gets no\n"
+	"                        new rule, and their rules the window never used are\n"
+	"                        listed (never removed)\n"
 	"  -h, --help            show this help\n";
 
 static const struct option opts[] = {
 	{ "db", required_argument, NULL, 'd' },
+	{ "existing", required_argument, NULL, 'X' },
 	{ "namespace", required_argument, NULL, 'n' },
 	{ "no-default-deny", no_argument, NULL, 'D' },
 	{ "output", required_argument, NULL, 'o' },

@@ -39,6 +39,9 @@ static const char usage_text[] =
 	"                        the cluster's pod and Service ranges (repeatable)\n"
 	"  -n, --namespace NS    only this namespace (repeatable)\n"
 	"      --no-default-deny do not write the default-deny policies\n"
+	"      --existing DIR    the policies already in force: what they admit gets no\n"
+	"                        new rule, and their rules the window never used are\n"
+	"                        listed (never removed)\n"
 	"      --progress        show progress on stderr even when it is not a terminal\n"
 	"  -q, --quiet           no progress, no per-file summary\n"
 	"  -h, --help            show this help\n";
@@ -46,6 +49,7 @@ static const char usage_text[] =
 static const struct option opts[] = {
 	{ "cluster-cidr", required_argument, NULL, 'C' },
 	{ "db", required_argument, NULL, 'd' },
+	{ "existing", required_argument, NULL, 'X' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "inventory", required_argument, NULL, 'i' },
 	{ "ip-grace", required_argument, NULL, 'G' },

@@ -20,6 +20,7 @@ static const struct fp_cmd fp_cmds[] = {
 	{ "generate", cmd_generate, "write NetworkPolicy YAML and REVIEW.md from the edges" },
 	{ "run", cmd_run, "ingest, aggregate and generate in one go (the weekly job)" },
 	{ "check", cmd_check, "would these policies deny anything observed? (a CI gate)" },
+	{ "triage", cmd_triage, "temporary allow policies for what was just denied" },
 	{ "stats", cmd_stats, "show what the database holds" },
 	{ NULL, NULL, NULL },
 };

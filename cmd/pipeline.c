@@ -7,7 +7,9 @@
 
 #include "cmd/cli.h"
 #include "cmd/pipeline.h"
+#include "lib/check.h"
 #include "lib/emit.h"
+#include "lib/netpol.h"
 #include "lib/policy.h"
 #include "lib/report.h"
 #include "lib/stats.h"
@@ -97,6 +99,9 @@ fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt
 	case 'D':
 		o->no_default_deny = true;
 		return 0;
+	case 'X':
+		o->existing = arg;
+		return 0;
 	default:
 		return 1;
 	}
@@ -129,9 +134,90 @@ record_digest(struct fp_db *db, int64_t run, uint64_t digest, struct fp_err *err
 	return fp_db_step(db, st, err) < 0 ? FP_EDB : 0;
 }
 
+static void
+on_note(void *ud, const struct fp_err *note)
+{
+	char buf[600];
+
+	(void)ud;
+	if (note->code != FP_OK)
+		fprintf(stderr, "%s (not evaluated)\n", fp_err_format(buf, sizeof(buf), note));
+}
+
+/*
+ * --existing: edges the policies in force already admit need no new rule;
+ * count per rule what each admitted, so the report can name the rules the
+ * window never exercised.
+ */
+static int
+apply_existing(struct fp_report_input *in, struct fp_netpol_set **set_out,
+	       struct fp_check_result **res_out, size_t **use_out, struct fp_edgeset *es,
+	       const char *dir, struct fp_err *err)
+{
+	struct fp_netpol_set *set = NULL;
+	struct fp_check_result *res = NULL;
+	size_t *use = NULL, n_rules = 0, *base;
+	int r;
+
+	r = fp_netpol_set_new(&set, err);
+	if (r == 0)
+		r = fp_netpol_load_path(set, dir, on_note, NULL, err);
+	if (r == 0)
+		r = fp_check_edges(&res, es, set, NULL, err);
+	if (r < 0) {
+		fp_netpol_set_free(set);
+		return r;
+	}
+	for (size_t p = 0; p < fp_netpol_count(set); p++)
+		n_rules += fp_netpol_get(set, p)->n_rules[0] + fp_netpol_get(set, p)->n_rules[1];
+	use = calloc(n_rules + 1, sizeof(*use));
+	base = calloc(2 * fp_netpol_count(set) + 1, sizeof(*base));
+	if (use == NULL || base == NULL) {
+		free(use);
+		free(base);
+		fp_check_result_free(res);
+		fp_netpol_set_free(set);
+		return fp_err_nomem(err);
+	}
+	/* base[2p + d]: where the rules of policy p, direction d start in use[] */
+	for (size_t p = 0, k = 0; p < fp_netpol_count(set); p++)
+		for (int d = 0; d < 2; d++) {
+			base[2 * p + (size_t)d] = k;
+			k += fp_netpol_get(set, p)->n_rules[d];
+		}
+	for (size_t i = 0; i < res->n; i++) {
+		const struct fp_check_item *it = &res->items[i];
+		struct fp_edge *e = &es->edges[it->edge];
+
+		if (it->verdict != FP_CHECK_ALLOWED)
+			continue;
+		for (int d = 0; d < 2; d++)
+			if (it->policy[d] != FP_NETPOL_NONE && it->rule[d] != FP_NETPOL_NONE)
+				use[base[2 * it->policy[d] + (size_t)d] + it->rule[d]]++;
+		/* A side needs no new rule only where a rule in force admits the
+		 * connection: a side merely not isolated today will be, by
+		 * default-deny, and then needs its rule. */
+		if (e->status != FP_EDGE_ALLOW)
+			continue;
+		e->covered_sides =
+			(uint8_t)((it->policy[FP_NETPOL_INGRESS] != FP_NETPOL_NONE ? FP_EDGE_SIDE_INGRESS : 0) |
+				  (it->policy[FP_NETPOL_EGRESS] != FP_NETPOL_NONE ? FP_EDGE_SIDE_EGRESS : 0));
+		if (e->covered_sides == (FP_EDGE_SIDE_INGRESS | FP_EDGE_SIDE_EGRESS))
+			e->status = FP_EDGE_EXISTING;
+	}
+	free(base);
+	in->existing_dir = dir;
+	in->existing = set;
+	in->existing_check = res;
+	in->rule_use = use;
+	*set_out = set;
+	*res_out = res;
+	*use_out = use;
+	return 0;
+}
+
 int
-fp_pipeline_generate(struct fp_db *db, const struct fp_edgeset *es,
-		     const struct fp_pipeline_opts *o)
+fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pipeline_opts *o)
 {
 	struct fp_policy_opts po = {
 		.no_default_deny = o->no_default_deny,
@@ -140,12 +226,18 @@ fp_pipeline_generate(struct fp_db *db, const struct fp_edgeset *es,
 	};
 	struct fp_policy_model *m = NULL;
 	struct fp_report_input in = { 0 };
+	struct fp_netpol_set *existing = NULL;
+	struct fp_check_result *checked = NULL;
+	size_t *use = NULL;
 	struct fp_err err = { 0 };
 	struct fp_stats st;
 	uint64_t digest = 0;
 	int r;
 
-	r = fp_stats_collect(&st, db, &err);
+	r = o->existing != NULL ? apply_existing(&in, &existing, &checked, &use, es, o->existing, &err)
+				: 0;
+	if (r == 0)
+		r = fp_stats_collect(&st, db, &err);
 	if (r == 0) {
 		in.rejected = st.rejected;
 		r = fp_policy_synthesize(&m, es, &po, &err);
@@ -159,6 +251,9 @@ fp_pipeline_generate(struct fp_db *db, const struct fp_edgeset *es,
 	if (r < 0) {
 		fp_cli_error(&err);
 		fp_policy_model_free(m);
+		fp_check_result_free(checked);
+		fp_netpol_set_free(existing);
+		free(use);
 		return r;
 	}
 	for (size_t i = 0; i < m->n; i++)
@@ -168,5 +263,8 @@ fp_pipeline_generate(struct fp_db *db, const struct fp_edgeset *es,
 	if (m->n == 0)
 		fp_cli_msg("no namespace had traffic to write policies for");
 	fp_policy_model_free(m);
+	fp_check_result_free(checked);
+	fp_netpol_set_free(existing);
+	free(use);
 	return 0;
 }

@@ -17,6 +17,7 @@ struct fp_pipeline_opts {
 	struct fp_cidr *cidrs; /* --cluster-cidr, --service-cidr */
 	size_t n_cidrs;
 	const char *out_dir;
+	const char *existing; /* --existing DIR */
 	const char **namespaces;
 	size_t n_namespaces;
 	bool no_default_deny;
@@ -31,7 +32,10 @@ void fp_pipeline_done(struct fp_pipeline_opts *o);
  */
 int fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 			      const char *arg);
-/* Generate options: 'o' -o, 'n' --namespace, 'D' --no-default-deny.  1 = not mine. */
+/*
+ * Generate options: 'o' -o, 'n' --namespace, 'D' --no-default-deny,
+ * 'X' --existing.  1 = not mine.
+ */
 int fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 				const char *arg);
 
@@ -39,7 +43,7 @@ int fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int
 int fp_pipeline_aggregate(struct fp_edgeset **out, struct fp_db *db,
 			  const struct fp_pipeline_opts *o);
 /* Synthesize and write YAML and REVIEW.md for @es; prints what it wrote. */
-int fp_pipeline_generate(struct fp_db *db, const struct fp_edgeset *es,
+int fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es,
 			 const struct fp_pipeline_opts *o);
 
 #endif

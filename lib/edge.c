@@ -28,6 +28,7 @@ fp_edge_status_name(enum fp_edge_status s)
 	case FP_EDGE_DENIED: return "denied";
 	case FP_EDGE_NO_POD: return "no-pod";
 	case FP_EDGE_AMBIGUOUS: return "ambiguous";
+	case FP_EDGE_EXISTING: return "existing";
 	}
 	return "unknown";
 }
@@ -134,7 +135,7 @@ struct folding {
 
 static int
 fold_row(struct folding *f, uint32_t src, uint32_t dst, uint8_t proto, uint16_t port,
-	 uint8_t verdict, int64_t day, uint64_t flows, int64_t first, int64_t last)
+	 uint8_t verdict, int64_t day, uint64_t flows, int64_t first, int64_t last, uint8_t sides)
 {
 	char key[96];
 	long at;
@@ -171,6 +172,7 @@ fold_row(struct folding *f, uint32_t src, uint32_t dst, uint8_t proto, uint16_t 
 			e->first = first;
 		if (last > e->last)
 			e->last = last;
+		e->denied_sides |= sides;
 	}
 	if (f->n_days == f->cap_days) {
 		size_t cap = f->cap_days ? f->cap_days * 2 : 256;
@@ -245,7 +247,13 @@ fold_rows(struct folding *f, struct fp_edgeset *es, struct fp_idbuild *b, struct
 		int verdict = sqlite3_column_int(st, 4);
 		int64_t first = sqlite3_column_int64(st, 7), flows = sqlite3_column_int64(st, 6);
 		uint8_t v = verdict == FP_VERDICT_DROPPED ? FP_EDGE_DROPPED : FP_EDGE_OBSERVED;
+		int reason = sqlite3_column_int(st, 9);
+		uint8_t sides = 0;
 		size_t ns, nd;
+
+		if (verdict == FP_VERDICT_DROPPED)
+			sides = (uint8_t)(((reason & FP_DROP_INGRESS) ? FP_EDGE_SIDE_INGRESS : 0) |
+					  ((reason & FP_DROP_EGRESS) ? FP_EDGE_SIDE_EGRESS : 0));
 
 		if (verdict == FP_VERDICT_UNDIRECTED) {
 			uint16_t other = (uint16_t)sqlite3_column_int(st, 9);
@@ -271,7 +279,7 @@ fold_rows(struct folding *f, struct fp_edgeset *es, struct fp_idbuild *b, struct
 			for (size_t j = 0; j < nd; j++)
 				if (fold_row(f, src[i].id, dst[j].id, proto, dst[j].port, v,
 					     sqlite3_column_int64(st, 5), flows > 0 ? (uint64_t)flows : 0,
-					     first, sqlite3_column_int64(st, 8)) < 0)
+					     first, sqlite3_column_int64(st, 8), sides) < 0)
 					return fp_err_nomem(err);
 		if (f->n_days > (1u << 20) && f->n_days * 2 > f->cap_days)
 			compact_days(f);
@@ -319,6 +327,7 @@ renumber(struct folding *f, const long *rank, struct fp_err *err)
 				m->flows = m->flows > UINT64_MAX - e->flows ? UINT64_MAX : m->flows + e->flows;
 				m->first = e->first < m->first ? e->first : m->first;
 				m->last = e->last > m->last ? e->last : m->last;
+				m->denied_sides |= e->denied_sides;
 			} else {
 				merged[n++] = *e;
 			}
@@ -585,6 +594,7 @@ fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *er
 			cap = c;
 		}
 		e = &es->edges[es->n++];
+		memset(e, 0, sizeof(*e));
 		e->src = (uint32_t)src;
 		e->dst = (uint32_t)dst;
 		e->proto = (uint8_t)sqlite3_column_int(st, 2);

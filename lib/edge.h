@@ -33,6 +33,7 @@ enum fp_edge_status {
 	FP_EDGE_DENIED = 7,     /* the engine dropped it: no evidence it is needed */
 	FP_EDGE_NO_POD = 8,     /* neither side is a pod: no NetworkPolicy applies */
 	FP_EDGE_AMBIGUOUS = 9,  /* the log does not tell which side opened it */
+	FP_EDGE_EXISTING = 10,  /* generate --existing: policies in force admit it */
 };
 
 enum fp_edge_verdict {
@@ -50,7 +51,12 @@ struct fp_edge {
 	int64_t first, last;
 	uint32_t days;
 	enum fp_edge_status status;
+	uint8_t denied_sides; /* dropped edges: FP_EDGE_SIDE_* the engine said denied */
+	uint8_t covered_sides; /* generate --existing: sides a rule in force admits */
 };
+
+#define FP_EDGE_SIDE_INGRESS 1 /* the destination's ingress */
+#define FP_EDGE_SIDE_EGRESS 2  /* the source's egress */
 
 struct fp_edge_opts {
 	bool has_since, has_until;

@@ -333,6 +333,12 @@ metadata(struct ye *y, const struct fp_policy_model *m, const struct fp_policy_n
 	}
 	snprintf(window, sizeof(window), "%s/%s", fp_time_format(a, m->es->since),
 		 fp_time_format(b, m->es->until));
+	if (m->triage) {
+		kv(y, "flowpol/expires", m->expires != NULL ? m->expires : "");
+		kv(y, "flowpol/purpose",
+		   "temporary: admits connections the policies denied in the window; replace "
+		   "it with a reviewed policy before it expires");
+	}
 	kv(y, "flowpol/window", window);
 	map_end(y);
 	map_end(y);
@@ -356,8 +362,10 @@ policy(struct ye *y, const struct fp_policy_model *m, const struct fp_policy_ns 
 	selector(y, pol->target != NULL ? &pol->target->sel : &all);
 	str(y, "policyTypes");
 	seq_start(y);
-	str(y, "Ingress");
-	str(y, "Egress");
+	if (pol->types == 0 || (pol->types & FP_POLICY_INGRESS))
+		str(y, "Ingress");
+	if (pol->types == 0 || (pol->types & FP_POLICY_EGRESS))
+		str(y, "Egress");
 	seq_end(y);
 	rules(y, "ingress", "from", pol->ingress, pol->n_ingress);
 	rules(y, "egress", "to", pol->egress, pol->n_egress);

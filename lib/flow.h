@@ -74,6 +74,14 @@ struct fp_endpoint {
 	size_t n_labels;
 };
 
+/*
+ * For DROPPED flows, the reason's two high bits say which side's policy
+ * dropped it, when the log says (the engine's reason codes are far below).
+ */
+#define FP_DROP_INGRESS 0x4000
+#define FP_DROP_EGRESS 0x8000
+#define FP_DROP_CODE(reason) ((reason) & 0x3fff)
+
 struct fp_flow {
 	int64_t time; /* seconds since the epoch */
 	struct fp_endpoint src;

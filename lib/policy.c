@@ -316,10 +316,28 @@ edge_index_build(struct edge_index *ix, const struct fp_edgeset *es)
 }
 
 /* The rules of one direction of workload @w: its allowed edges, folded. */
+/* Does edge @e become a rule in this direction? */
+static bool
+wanted(const struct fp_edgeset *es, const struct fp_edge *e, bool ingress, bool triage)
+{
+	const struct fp_identity *peer = fp_idset_get(es->ids, ingress ? e->src : e->dst);
+
+	if (!triage)
+		return e->status == FP_EDGE_ALLOW &&
+		       !(e->covered_sides & (ingress ? FP_EDGE_SIDE_INGRESS : FP_EDGE_SIDE_EGRESS));
+	/* Triage opens exactly what was denied, and only for peers a rule can
+	 * name exactly: a workload by its selector, an outside address. */
+	if (e->status != FP_EDGE_DENIED || !fp_proto_has_ports(e->proto) ||
+	    !(e->denied_sides & (ingress ? FP_EDGE_SIDE_INGRESS : FP_EDGE_SIDE_EGRESS)))
+		return false;
+	return (peer->kind == FP_ID_WORKLOAD && peer->selectable) || peer->kind == FP_ID_EXTERNAL ||
+	       peer->kind == FP_ID_APISERVER;
+}
+
 static int
 build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_policy *pol,
 		const struct fp_edgeset *es, const struct edge_index *ix, uint32_t w,
-		const char *ns, bool ingress)
+		const char *ns, bool ingress, bool triage)
 {
 	const size_t *order = ingress ? ix->by_dst : ix->by_src;
 	const size_t *start = ingress ? ix->dst_start : ix->src_start;
@@ -336,7 +354,7 @@ build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_poli
 		uint32_t peer = ingress ? e->src : e->dst;
 		struct peer_ports *pp = NULL;
 
-		if (e->status != FP_EDGE_ALLOW || (ingress ? e->dst : e->src) != w)
+		if (!wanted(es, e, ingress, triage) || (ingress ? e->dst : e->src) != w)
 			continue;
 		for (size_t k = 0; k < n && pp == NULL; k++)
 			if (pps[k].peer == peer)
@@ -418,9 +436,9 @@ nomem:
 	return FP_ENOMEM;
 }
 
-/* "allow-<workload>", unique in the namespace: later duplicates get -2, -3. */
+/* "<prefix>-<workload>", unique in the namespace: later duplicates get -2, -3. */
 static char *
-policy_name(const struct fp_policy_ns *pn, const char *base)
+policy_name(const struct fp_policy_ns *pn, const char *prefix, const char *base)
 {
 	size_t len = strlen(base);
 	struct fp_buf b;
@@ -435,9 +453,9 @@ policy_name(const struct fp_policy_ns *pn, const char *base)
 			n--;
 		fp_buf_init(&b);
 		if (k == 1)
-			fp_buf_printf(&b, "allow-%.*s", (int)n, base);
+			fp_buf_printf(&b, "%s-%.*s", prefix, (int)n, base);
 		else
-			fp_buf_printf(&b, "allow-%.*s-%u", (int)n, base, k);
+			fp_buf_printf(&b, "%s-%.*s-%u", prefix, (int)n, base, k);
 		if (b.data == NULL)
 			return NULL;
 		for (size_t i = 0; i < pn->n && !taken; i++)
@@ -457,7 +475,7 @@ build_namespace(struct fp_policy_ns *pn, const struct fp_edgeset *es,
 	pn->policies = calloc(cap, sizeof(*pn->policies));
 	if (pn->policies == NULL)
 		return FP_ENOMEM;
-	if (!opts->no_default_deny) {
+	if (!opts->no_default_deny && !opts->triage) {
 		pn->policies[0].name = strdup("default-deny");
 		if (pn->policies[0].name == NULL)
 			return FP_ENOMEM;
@@ -474,9 +492,9 @@ build_namespace(struct fp_policy_ns *pn, const struct fp_edgeset *es,
 		pol->first = INT64_MAX;
 		pol->last = INT64_MIN;
 		if (build_direction(&pol->ingress, &pol->n_ingress, pol, es, ix, (uint32_t)i,
-				    pn->ns, true) < 0 ||
+				    pn->ns, true, opts->triage) < 0 ||
 		    build_direction(&pol->egress, &pol->n_egress, pol, es, ix, (uint32_t)i,
-				    pn->ns, false) < 0)
+				    pn->ns, false, opts->triage) < 0)
 			return FP_ENOMEM;
 		if (pol->n_ingress == 0 && pol->n_egress == 0) {
 			free(pol->ingress);
@@ -484,7 +502,10 @@ build_namespace(struct fp_policy_ns *pn, const struct fp_edgeset *es,
 			continue; /* nothing allowed: default-deny says it all */
 		}
 		pol->target = id;
-		pol->name = policy_name(pn, id->name);
+		if (opts->triage)
+			pol->types = (pol->n_ingress > 0 ? FP_POLICY_INGRESS : 0) |
+				     (pol->n_egress > 0 ? FP_POLICY_EGRESS : 0);
+		pol->name = policy_name(pn, opts->triage ? "triage" : "allow", id->name);
 		if (pol->name == NULL)
 			return FP_ENOMEM;
 		pn->n++;
@@ -503,6 +524,7 @@ fp_policy_synthesize(struct fp_policy_model **out, const struct fp_edgeset *es,
 	if (m == NULL)
 		return fp_err_nomem(err);
 	m->es = es;
+	m->triage = opts->triage;
 	if (choose_namespaces(m, opts, err) < 0) {
 		fp_policy_model_free(m);
 		return FP_ENOMEM;
@@ -519,6 +541,20 @@ fp_policy_synthesize(struct fp_policy_model **out, const struct fp_edgeset *es,
 		}
 	}
 	edge_index_done(&ix);
+	if (opts->triage) {
+		/* only the namespaces that got a temporary policy */
+		size_t k = 0;
+
+		for (size_t i = 0; i < m->n; i++) {
+			if (m->nss[i].n > 0) {
+				m->nss[k++] = m->nss[i];
+			} else {
+				free(m->nss[i].policies);
+				free(m->nss[i].ns);
+			}
+		}
+		m->n = k;
+	}
 	*out = m;
 	return 0;
 }

@@ -42,9 +42,13 @@ struct fp_policy_rule {
 	size_t n_ports;
 };
 
+#define FP_POLICY_INGRESS 1
+#define FP_POLICY_EGRESS 2
+
 struct fp_policy {
 	char *name;
 	const struct fp_identity *target; /* NULL for default-deny */
+	unsigned types; /* policyTypes: FP_POLICY_* bits; 0 = both */
 	struct fp_policy_rule *ingress;
 	size_t n_ingress;
 	struct fp_policy_rule *egress;
@@ -62,6 +66,13 @@ struct fp_policy_ns {
 
 struct fp_policy_opts {
 	bool no_default_deny;
+	/*
+	 * Triage: rules for the engine's dropped connections instead of the
+	 * allowed ones, only on the side that denied each (fp_edge.denied_sides),
+	 * named "triage-<workload>", with policyTypes holding only the directions
+	 * that have rules, so a side that was not isolated does not become so.
+	 */
+	bool triage;
 	const char *const *namespaces; /* only these; NULL = every namespace seen
 					* except kube-system */
 	size_t n_namespaces;
@@ -69,6 +80,8 @@ struct fp_policy_opts {
 
 struct fp_policy_model {
 	const struct fp_edgeset *es; /* borrowed */
+	bool triage;
+	const char *expires; /* triage: when the temporary policies should go */
 	struct fp_policy_ns *nss;    /* sorted by namespace */
 	size_t n;
 };

@@ -489,7 +489,8 @@ drop_reason(json_t *flow)
 	json_t *v = json_object_get(flow, "drop_reason");
 	const char *desc;
 
-	if (json_is_integer(v) && json_integer_value(v) > 0 && json_integer_value(v) < 65536)
+	if (json_is_integer(v) && json_integer_value(v) > 0 &&
+	    json_integer_value(v) < FP_DROP_INGRESS)
 		return (uint16_t)json_integer_value(v);
 	v = json_object_get(flow, "drop_reason_desc");
 	desc = json_is_string(v) ? json_string_value(v) : "";
@@ -579,6 +580,15 @@ parse_flow(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, json
 	out->proto = l4.proto;
 	out->port = fp_proto_has_ports(l4.proto) ? l4.port : 0;
 	out->reason = out->verdict == FP_VERDICT_DROPPED ? drop_reason(flow) : 0;
+	if (out->verdict == FP_VERDICT_DROPPED) {
+		/* Which side's policy dropped it: triage must only open that side. */
+		const char *dir = json_string_value(json_object_get(flow, "traffic_direction"));
+
+		if (dir != NULL && strcmp(dir, "EGRESS") == 0)
+			out->reason |= FP_DROP_EGRESS;
+		else if (dir != NULL && strcmp(dir, "INGRESS") == 0)
+			out->reason |= FP_DROP_INGRESS;
+	}
 	return FP_READ_FLOW;
 }
 

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/check.h"
 #include "lib/flow.h"
+#include "lib/netpol.h"
 #include "lib/report.h"
 #include "lib/util-file.h"
 #include "lib/util-time.h"
@@ -305,6 +307,76 @@ not_admitted(struct fp_buf *out, const struct fp_policy_model *m)
 	}
 }
 
+/* generate --existing: what the policies in force already admit, and what
+ * of theirs the window never used. */
+static void
+existing_section(struct fp_buf *out, const struct fp_policy_model *m,
+		 const struct fp_report_input *in)
+{
+	const struct fp_edgeset *es = m->es;
+	const struct fp_netpol_set *set = in->existing;
+	size_t k = 0;
+	bool any = false;
+
+	if (set == NULL || in->existing_check == NULL)
+		return;
+	for (size_t i = 0; i < in->existing_check->n; i++) {
+		const struct fp_check_item *it = &in->existing_check->items[i];
+		const struct fp_edge *ed = &es->edges[it->edge];
+
+		if (ed->status != FP_EDGE_EXISTING && ed->covered_sides == 0)
+			continue;
+		if (!any)
+			fp_buf_printf(out, "## Already admitted by the policies in `%s`\n\n"
+					   "No new rule for these on the side a rule in force admits them.\n\n"
+					   "| source | destination | port | flows | admitted by |\n"
+					   "|---|---|---|---|---|\n",
+				      in->existing_dir);
+		any = true;
+		fp_buf_adds(out, "| ");
+		id_cell(out, fp_idset_get(es->ids, ed->src));
+		fp_buf_adds(out, " | ");
+		id_cell(out, fp_idset_get(es->ids, ed->dst));
+		fp_buf_printf(out, " | %s %u | %llu | ", fp_proto_name(ed->proto), ed->port,
+			      (unsigned long long)ed->flows);
+		for (int d = 1, first = 1; d >= 0; d--) {
+			size_t p = it->policy[d];
+
+			if (p == FP_NETPOL_NONE)
+				continue;
+			fp_buf_printf(out, "%s`%s/%s` (%s rule %zu)", first ? "" : ", ",
+				      fp_netpol_get(set, p)->ns, fp_netpol_get(set, p)->name,
+				      d == FP_NETPOL_EGRESS ? "egress" : "ingress", it->rule[d] + 1);
+			first = 0;
+		}
+		fp_buf_adds(out, " |\n");
+	}
+	if (any)
+		fp_buf_adds(out, "\n");
+	any = false;
+	for (size_t p = 0; p < fp_netpol_count(set); p++) {
+		const struct fp_netpol_info *pi = fp_netpol_get(set, p);
+
+		for (int d = 0; d < 2; d++) {
+			for (size_t rule = 0; rule < pi->n_rules[d]; rule++, k++) {
+				if (in->rule_use[k] > 0)
+					continue;
+				if (!any)
+					fp_buf_adds(out, "## Rules in force that the window never used\n\n"
+							 "Candidates for removal after review; flowpol "
+							 "never removes them.\n\n");
+				any = true;
+				fp_buf_printf(out, "- `%s/%s` %s rule %zu (`%s:%ld`)\n", pi->ns, pi->name,
+					      d == FP_NETPOL_EGRESS ? "egress" : "ingress", rule + 1,
+					      pi->file,
+					      fp_netpol_rule_line(set, p, (enum fp_netpol_dir)d, rule));
+			}
+		}
+	}
+	if (any)
+		fp_buf_adds(out, "\n");
+}
+
 static void
 unselectable(struct fp_buf *out, const struct fp_policy_model *m)
 {
@@ -335,7 +407,7 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 {
 	const struct fp_edgeset *es = m->es;
 	char a[FP_TIME_BUFSZ], b[FP_TIME_BUFSZ];
-	uint64_t admitted = 0, other = 0, low = 0, flows = 0;
+	uint64_t admitted = 0, other = 0, low = 0, flows = 0, existing = 0;
 	struct fp_buf body;
 
 	fp_buf_init(&body);
@@ -343,6 +415,8 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 		if (es->edges[e].status == FP_EDGE_ALLOW) {
 			admitted++;
 			flows += es->edges[e].flows;
+		} else if (es->edges[e].status == FP_EDGE_EXISTING) {
+			existing++;
 		} else if (es->edges[e].status != FP_EDGE_CNI && es->edges[e].status != FP_EDGE_NO_POD) {
 			other++;
 		}
@@ -350,6 +424,8 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 	for (size_t i = 0; i < m->n; i++)
 		namespace_section(&body, m, &m->nss[i], &low);
 	not_admitted(&body, m);
+	if (in != NULL)
+		existing_section(&body, m, in);
 	unselectable(&body, m);
 
 	fp_buf_adds(out, "# flowpol review\n\n");
@@ -358,6 +434,9 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 	fp_buf_printf(out, "- %llu connections between identities admitted (%llu flows)\n",
 		      (unsigned long long)admitted, (unsigned long long)flows);
 	fp_buf_printf(out, "- %llu observed but not admitted (see below)\n", (unsigned long long)other);
+	if (in != NULL && in->existing_dir != NULL)
+		fp_buf_printf(out, "- %llu already admitted by the policies in `%s` (no new rule)\n",
+			      (unsigned long long)existing, in->existing_dir);
 	fp_buf_printf(out, "- %llu rules with low evidence (fewer than %d flows)\n",
 		      (unsigned long long)low, FP_REPORT_LOW_FLOWS);
 	if (es->inventory || es->matches[0] + es->matches[1] + es->matches[2] > 0)

@@ -22,8 +22,19 @@
 /* A rule backed by fewer flows than this is flagged as low evidence. */
 #define FP_REPORT_LOW_FLOWS 3
 
+struct fp_netpol_set;
+struct fp_check_result;
+
 struct fp_report_input {
 	uint64_t rejected; /* rejected input lines in the database */
+	/* generate --existing: the policies in force, how they fared on the
+	 * window's edges, and how many edges each of their rules admitted
+	 * (use[k] for the k-th rule counting policies, directions, rules in
+	 * order).  All NULL without --existing. */
+	const char *existing_dir;
+	const struct fp_netpol_set *existing;
+	const struct fp_check_result *existing_check;
+	const size_t *rule_use;
 };
 
 /* Append the report to @out. */

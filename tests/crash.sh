@@ -54,13 +54,13 @@ for i in 0 1 2 3; do
 done
 
 failures=0 landed=0 k=0
-while ((landed < kills && k < kills * 3)); do
+while ((landed < kills && k < kills * 8)); do
 	i=$((k % 4))
 	k=$((k + 1))
 	prepare t.db $i
 	rm -rf out
-	# a moment within the command's run time (and a little beyond)
-	delay=$((RANDOM % (ref_ms[$i] * 5 / 4 + 1)))
+	# a moment within the command's run time
+	delay=$((RANDOM % (ref_ms[$i] + 1)))
 	# flowpol itself in the background, not a subshell: the kill must hit it
 	"$flowpol" $(cmdline $i t.db out) >/dev/null 2>&1 &
 	pid=$!

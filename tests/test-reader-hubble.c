@@ -368,7 +368,9 @@ START_TEST(test_reader_hubble_dropped)
 		text[--len] = '\0';
 	parse_flow(&f, text);
 	ck_assert_int_eq(f.verdict, FP_VERDICT_DROPPED);
-	ck_assert_int_eq(f.reason, 133);
+	ck_assert_int_eq(FP_DROP_CODE(f.reason), 133);
+	/* dropped on the way out: the source's egress policy denied it */
+	ck_assert_int_eq(f.reason & (FP_DROP_EGRESS | FP_DROP_INGRESS), FP_DROP_EGRESS);
 	ck_assert_int_eq(f.port, 8080);
 	ck_assert_str_eq(f.src.ns, "agent-restricted");
 	ck_assert_str_eq(f.dst.ns, "corp-prod");
