@@ -202,8 +202,8 @@ static void
 count_days(struct folding *f)
 {
 	if (f->n_days == 0)
-		return; /* f->days is NULL: qsort() must not see it */
-	qsort(f->days, f->n_days, sizeof(*f->days), dayref_cmp);
+		return; /* f->days is NULL: fp_qsort() must not see it */
+	fp_qsort(f->days, f->n_days, sizeof(*f->days), dayref_cmp);
 	for (size_t i = 0; i < f->n_days; i++)
 		if (i == 0 || f->days[i].edge != f->days[i - 1].edge ||
 		    f->days[i].day != f->days[i - 1].day)
@@ -216,7 +216,7 @@ compact_days(struct folding *f)
 {
 	size_t n = 0;
 
-	qsort(f->days, f->n_days, sizeof(*f->days), dayref_cmp);
+	fp_qsort(f->days, f->n_days, sizeof(*f->days), dayref_cmp);
 	for (size_t i = 0; i < f->n_days; i++)
 		if (n == 0 || f->days[i].edge != f->days[n - 1].edge || f->days[i].day != f->days[n - 1].day)
 			f->days[n++] = f->days[i];
@@ -611,7 +611,7 @@ fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *er
 		return r;
 	}
 	if (es->n > 0)
-		qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
+		fp_qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
 	*out = es;
 	return 0;
 }

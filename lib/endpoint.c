@@ -6,6 +6,7 @@
 
 #include "lib/endpoint.h"
 #include "lib/util-k8s.h"
+#include "lib/util-sort.h"
 
 static int
 label_cmp(const void *a, const void *b)
@@ -143,7 +144,7 @@ fp_endpoint_normalize(struct fp_endpoint *ep, struct fp_arena *arena, struct fp_
 	size_t n = 0;
 
 	if (ep->n_labels > 1)
-		qsort(ep->labels, ep->n_labels, sizeof(*ep->labels), label_cmp);
+		fp_qsort(ep->labels, ep->n_labels, sizeof(*ep->labels), label_cmp);
 	for (size_t i = 1; i < ep->n_labels; i++)
 		if (strcmp(ep->labels[i - 1].key, ep->labels[i].key) == 0 &&
 		    strcmp(ep->labels[i - 1].value, ep->labels[i].value) != 0)

@@ -9,6 +9,7 @@
 #include "lib/flowtab.h"
 #include "lib/util-buf.h"
 #include "lib/util-hash.h"
+#include "lib/util-sort.h"
 
 struct ep {
 	char *key;
@@ -320,7 +321,7 @@ fp_flowtab_sorted(struct fp_tuple **out, size_t *n, const struct fp_flowtab *t)
 	for (size_t i = 0; i < t->cap_tuples; i++)
 		if (t->used[i])
 			arr[k++] = t->tuples[i];
-	qsort(arr, k, sizeof(*arr), tuple_cmp);
+	fp_qsort(arr, k, sizeof(*arr), tuple_cmp);
 	*out = arr;
 	*n = k;
 	return 0;

@@ -786,7 +786,7 @@ finish(struct fp_idbuild *b, long **rank_out, struct fp_err *err)
 		ptrs[i] = &copy[i];
 		rank[i] = -1;
 	}
-	qsort(ptrs, s->n, sizeof(*ptrs), ptr_id_cmp);
+	fp_qsort(ptrs, s->n, sizeof(*ptrs), ptr_id_cmp);
 	for (size_t i = 0, k = 0; i < s->n; i++) {
 		if (ptrs[i]->kind == 0) {
 			identity_done((struct fp_identity *)ptrs[i]);

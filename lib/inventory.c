@@ -16,6 +16,7 @@
 #include "lib/util-net.h"
 #include "lib/util-str.h"
 #include "lib/util-time.h"
+#include "lib/util-sort.h"
 
 /* One snapshot being loaded: the prepared inserts and what was seen. */
 struct load {
@@ -151,7 +152,7 @@ labels_text(struct fp_buf *out, json_t *labels, char *bad, size_t bad_size)
 		n++;
 	}
 	if (ok) {
-		qsort(v, n, sizeof(*v), label_cmp);
+		fp_qsort(v, n, sizeof(*v), label_cmp);
 		fp_endpoint_labels_text(out, v, n);
 	}
 	free(v);

@@ -96,7 +96,7 @@ choose_namespaces(struct fp_policy_model *m, const struct fp_policy_opts *opts,
 		}
 		names[n++] = id->ns;
 	}
-	qsort(names, n, sizeof(*names), str_cmp);
+	fp_qsort(names, n, sizeof(*names), str_cmp);
 	m->nss = calloc(n ? n : 1, sizeof(*m->nss));
 	if (m->nss == NULL) {
 		free(names);
@@ -176,7 +176,7 @@ finish_ports(struct peer_ports *pp)
 			return FP_ENOMEM;
 		pp->dns_tcp_added = true;
 	}
-	qsort(pp->ports, pp->n_ports, sizeof(*pp->ports), port_cmp);
+	fp_qsort(pp->ports, pp->n_ports, sizeof(*pp->ports), port_cmp);
 	for (size_t i = 0; i < pp->n_ports; i++) {
 		struct fp_policy_port *last = n > 0 ? &pp->ports[n - 1] : NULL;
 		uint16_t top = last != NULL ? (last->end_port ? last->end_port : last->port) : 0;

@@ -650,7 +650,7 @@ build_intervals(struct fp_resolver *r, struct fp_err *err)
 			if (add_iv(r, &cap, &r->nodes[i].ips[k], r->nodes[i].start, r->nodes[i].end,
 				   FP_RESOLVED_NODE, i) < 0)
 				return fp_err_nomem(err);
-	qsort(r->ivs, r->n_ivs, sizeof(*r->ivs), iv_cmp);
+	fp_qsort(r->ivs, r->n_ivs, sizeof(*r->ivs), iv_cmp);
 	return 0;
 }
 

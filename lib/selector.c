@@ -8,6 +8,7 @@
 
 #include "lib/selector.h"
 #include "lib/util-k8s.h"
+#include "lib/util-sort.h"
 
 /* Subsets up to this size are searched for the smallest unique selector. */
 #define SELECTOR_SEARCH_MAX 4
@@ -236,7 +237,7 @@ fill_selector(struct fp_selector *out, const struct fp_label *s, size_t n, char 
 		if (out->match[i].key == NULL || out->match[i].value == NULL)
 			goto fail;
 	}
-	qsort(out->match, n, sizeof(*out->match), label_cmp);
+	fp_qsort(out->match, n, sizeof(*out->match), label_cmp);
 	if (n_absent > 0) {
 		out->absent = calloc(n_absent, sizeof(*out->absent));
 		if (out->absent == NULL)
@@ -247,7 +248,7 @@ fill_selector(struct fp_selector *out, const struct fp_label *s, size_t n, char 
 			if (out->absent[i] == NULL)
 				goto fail;
 		}
-		qsort(out->absent, n_absent, sizeof(*out->absent), str_cmp);
+		fp_qsort(out->absent, n_absent, sizeof(*out->absent), str_cmp);
 	}
 	return true;
 fail:
@@ -277,7 +278,7 @@ search_k(struct fp_selector *out, const struct ranked *cand, size_t n, size_t k,
 
 		for (size_t j = 0; j < k; j++)
 			s[j] = *cand[idx[j]].l;
-		qsort(s, k, sizeof(*s), label_cmp);
+		fp_qsort(s, k, sizeof(*s), label_cmp);
 		if (!conflicts(s, k, NULL, 0, others, n_others)) {
 			if (!fill_selector(out, s, k, NULL, 0))
 				*oom = true;
@@ -314,7 +315,7 @@ fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 		cand[i].l = &mine->labels[i];
 		cand[i].rank = fp_k8s_label_rank(mine->labels[i].key);
 	}
-	qsort(cand, mine->n, sizeof(*cand), ranked_cmp);
+	fp_qsort(cand, mine->n, sizeof(*cand), ranked_cmp);
 	/*
 	 * A workload's own name label (app, app.kubernetes.io/name, ...) is in
 	 * its selector whenever it has one: {app: reviews, version: v2} says who
@@ -490,11 +491,11 @@ fill_from(struct fp_selector *sel, json_t *ml, json_t *ab, json_t *ex, bool k8s)
 			if ((x->values[x->n_values++] = strdup(json_string_value(v))) == NULL)
 				goto nomem;
 		}
-		qsort(x->values, x->n_values, sizeof(*x->values), str_cmp);
+		fp_qsort(x->values, x->n_values, sizeof(*x->values), str_cmp);
 	}
-	qsort(sel->match, sel->n_match, sizeof(*sel->match), label_cmp);
-	qsort(sel->absent, sel->n_absent, sizeof(*sel->absent), str_cmp);
-	qsort(sel->exprs, sel->n_exprs, sizeof(*sel->exprs), expr_cmp);
+	fp_qsort(sel->match, sel->n_match, sizeof(*sel->match), label_cmp);
+	fp_qsort(sel->absent, sel->n_absent, sizeof(*sel->absent), str_cmp);
+	fp_qsort(sel->exprs, sel->n_exprs, sizeof(*sel->exprs), expr_cmp);
 	return 0;
 bad:
 	fp_selector_done(sel);
