@@ -46,6 +46,8 @@ enum fp_skip {
 	FP_SKIP_LATER,    /* a packet after the first one of a connection */
 	FP_SKIP_VERDICT,  /* TRACED, TRANSLATED, ERROR: not a policy decision */
 	FP_SKIP_NOL4,     /* no transport header, so no port to allow */
+	FP_SKIP_PART,     /* a line inside a record that spans several lines */
+	FP_SKIP_DUPLICATE, /* the same connection as another record (Calico's other end) */
 	FP_SKIP__COUNT,
 };
 
@@ -73,6 +75,9 @@ struct fp_endpoint {
 
 struct fp_flow {
 	int64_t time; /* seconds since the epoch */
+	/* A pre-aggregated record stands for connections from @time to @last;
+	 * 0 (or anything before @time) when it is one moment. */
+	int64_t last;
 	struct fp_endpoint src;
 	struct fp_endpoint dst;
 	uint8_t proto;   /* IANA protocol number */

@@ -226,7 +226,7 @@ fp_flowtab_add(struct fp_flowtab *t, const struct fp_flow *f)
 	k.reason = f->reason;
 	k.count = f->count;
 	k.first = f->time;
-	k.last = f->time;
+	k.last = f->last > f->time ? f->last : f->time;
 	return add_tuple(t, &k);
 }
 
