@@ -3,11 +3,13 @@
 
 #include <string.h>
 
+#include "lib/reader-calico.h"
 #include "lib/reader-hubble.h"
 #include "lib/reader.h"
 
 static const struct fp_reader *const readers[] = {
 	&fp_reader_hubble,
+	&fp_reader_calico,
 	NULL,
 };
 
