@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "lib/reader-calico.h"
+#include "lib/reader-gke.h"
 #include "lib/reader-hubble.h"
 #include "lib/reader.h"
 
 static const struct fp_reader *const readers[] = {
 	&fp_reader_hubble,
 	&fp_reader_calico,
+	&fp_reader_gke,
 	NULL,
 };
 
