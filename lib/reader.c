@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/reader-calico.h"
+#include "lib/reader-eks.h"
 #include "lib/reader-gke.h"
 #include "lib/reader-hubble.h"
 #include "lib/reader.h"
@@ -12,6 +13,7 @@ static const struct fp_reader *const readers[] = {
 	&fp_reader_hubble,
 	&fp_reader_calico,
 	&fp_reader_gke,
+	&fp_reader_eks,
 	NULL,
 };
 
