@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "lib/reader-antrea-np.h"
+#include "lib/reader-antrea.h"
 #include "lib/reader-calico.h"
 #include "lib/reader-eks.h"
 #include "lib/reader-gke.h"
@@ -14,6 +16,8 @@ static const struct fp_reader *const readers[] = {
 	&fp_reader_calico,
 	&fp_reader_gke,
 	&fp_reader_eks,
+	&fp_reader_antrea_csv,
+	&fp_reader_antrea_np,
 	NULL,
 };
 
