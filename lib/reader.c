@@ -9,6 +9,7 @@
 #include "lib/reader-eks.h"
 #include "lib/reader-gke.h"
 #include "lib/reader-hubble.h"
+#include "lib/reader-native.h"
 #include "lib/reader-theia.h"
 #include "lib/reader.h"
 
@@ -20,6 +21,7 @@ static const struct fp_reader *const readers[] = {
 	&fp_reader_antrea_csv,
 	&fp_reader_antrea_np,
 	&fp_reader_theia,
+	&fp_reader_native,
 	NULL,
 };
 
