@@ -2,13 +2,14 @@
 /*
  * test-reader-common.c - what the readers share: CSV splitting
  * (util-csv), value checks, times, labels, JSON loading with a trailing
- * comma, and multi-line records.
+ * comma, multi-line records, and format detection over all readers.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "lib/reader-common.h"
+#include "lib/reader.h"
 #include "lib/util-csv.h"
 #include "tests/fp-check.h"
 
@@ -247,6 +248,58 @@ START_TEST(test_common_multiline)
 }
 END_TEST
 
+/* Which reader detection picks for a first line, or "none". */
+static const char *
+detect(const char *line)
+{
+	const struct fp_reader *rd = fp_reader_detect(line, strlen(line));
+
+	return rd != NULL ? rd->name : "none";
+}
+
+START_TEST(test_detect_picks_each_format)
+{
+	ck_assert_str_eq(detect("{\"flow\":{\"time\":\"2026-11-19T00:00:00Z\"}}"), "hubble");
+	ck_assert_str_eq(detect("{\"start_time\":1,\"source_type\":\"wep\"}"), "calico");
+	ck_assert_str_eq(detect("{\"connection\":{},\"disposition\":\"allow\"}"), "gke");
+	ck_assert_str_eq(detect("{\"level\":\"info\",\"msg\":\"Flow Info: \",\"Src IP\":\"a\"}"),
+			 "eks");
+	ck_assert_str_eq(detect("2024-09-23T12:36:53Z s Node: n;SIP: 1.1.1.1;SPORT: 1;DIP: "
+				"1.1.1.2;DPORT: 53;PROTOCOL: UDP;PolicyVerdict: ACCEPT"),
+			 "eks");
+	ck_assert_str_eq(detect("1637706961,1637706973,10.10.0.79,10.10.0.80,44752,5201,TCP,a,b,"
+				"c,d,e,f,,0,,,,,,,,,,,,,"),
+			 "antrea-csv");
+	ck_assert_str_eq(detect("2023/07/04 12:31:02.801442 IngressRule K8sNetworkPolicy:d/a "
+				"<nil> Ingress Allow 190 default/nettool 10.10.1.13 57050 "
+				"10.10.1.7 80 TCP 60 <nil>"),
+			 "antrea-np");
+	ck_assert_str_eq(detect("\"flowStartSeconds\",\"sourceIP\",\"destinationIP\""), "theia");
+	ck_assert_str_eq(detect("{\"flowStartSeconds\":\"2021-11-23 22:36:01\",\"sourceIP\":"
+				"\"10.0.0.1\",\"destinationIP\":\"10.0.0.2\"}"),
+			 "theia");
+	ck_assert_str_eq(detect("time,count,src_ip,dst_ip,proto,port,verdict"), "native");
+	ck_assert_str_eq(detect("{\"time\":1,\"src\":{},\"dst\":{},\"proto\":\"TCP\","
+				"\"verdict\":\"FORWARDED\"}"),
+			 "native");
+}
+END_TEST
+
+START_TEST(test_detect_refuses_others)
+{
+	ck_assert_str_eq(detect("{"), "none");
+	ck_assert_str_eq(detect("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[]}"), "none");
+	ck_assert_str_eq(detect("2 123456789010 eni-1235b8ca123456789 172.31.16.139 "
+				"172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK"),
+			 "none");
+	ck_assert_str_eq(detect("Aug  4 16:14:12 bastion calico-felix[312412]: INFO <nil> "
+				"<nil>:  action=\"deny\" dstIP=\"147.75.40.148\""),
+			 "none");
+	ck_assert_str_eq(detect("hello, world"), "none");
+	ck_assert_str_eq(detect(""), "none");
+}
+END_TEST
+
 Suite *
 fp_test_suite(void)
 {
@@ -266,6 +319,10 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_common_labels);
 	tcase_add_test(tc, test_common_json_trailing_comma);
 	tcase_add_test(tc, test_common_multiline);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("detect");
+	tcase_add_test(tc, test_detect_picks_each_format);
+	tcase_add_test(tc, test_detect_refuses_others);
 	suite_add_tcase(s, tc);
 	return s;
 }
