@@ -42,9 +42,22 @@ enum {
 };
 
 static const char *const field_names[F__COUNT] = {
-	"date",  "time",         "table",     "policy",    "rule",        "direction",
-	"action", "priority",    "applied-to", "source-ip", "source-port", "destination-ip",
-	"destination-port", "protocol", "length", "log-label",
+	"date",
+	"time",
+	"table",
+	"policy",
+	"rule",
+	"direction",
+	"action",
+	"priority",
+	"applied-to",
+	"source-ip",
+	"source-port",
+	"destination-ip",
+	"destination-port",
+	"protocol",
+	"length",
+	"log-label",
 };
 
 struct tokens {
@@ -127,9 +140,10 @@ applied_to(struct fp_endpoint *ep, struct fp_arena *arena, const struct tokens *
 		return 0; /* the agent did not know the pod: address only */
 	slash = memchr(s, '/', len);
 	if (slash == NULL)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "\"applied-to\": expected \"namespace/pod\", got \"%.*s\"",
-				  (int)(len > 64 ? 64 : len), s);
+		return fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"\"applied-to\": expected \"namespace/pod\", got \"%.*s\"",
+			(int)(len > 64 ? 64 : len), s);
 	ep->kind = FP_EP_POD;
 	r = fp_reader__set_ns(ep, arena, "applied-to", s, (size_t)(slash - s), err);
 	if (r == 0)
@@ -154,17 +168,20 @@ np_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena *
 	memset(out, 0, sizeof(*out));
 	*skip = FP_SKIP_NONE;
 	if (!split(&t, line, len) || (t.n != F__COUNT && t.n != F_MAX))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "expected %d space-separated fields (and \"[N packets in D]\"), "
-				  "got %zu",
-				  F__COUNT, t.n);
+		return fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"expected %d space-separated fields (and \"[N packets in D]\"), "
+			"got %zu",
+			F__COUNT, t.n);
 	if (t.n == F_MAX &&
-	    (t.v[F__COUNT][0] != '[' || !fp_equals(t.v[F__COUNT + 1], t.len[F__COUNT + 1], "packets") ||
+	    (t.v[F__COUNT][0] != '[' ||
+	     !fp_equals(t.v[F__COUNT + 1], t.len[F__COUNT + 1], "packets") ||
 	     !fp_equals(t.v[F__COUNT + 2], t.len[F__COUNT + 2], "in") ||
 	     t.v[F__COUNT + 3][t.len[F__COUNT + 3] - 1] != ']')) {
 		f = F__COUNT;
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-			       "expected \"[N packets in DURATION]\" after the log label");
+		r = fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"expected \"[N packets in DURATION]\" after the log label");
 		goto bad;
 	}
 	/* Go's log package: local time of the agent, which runs in UTC. */
@@ -176,8 +193,9 @@ np_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena *
 	snprintf(when, sizeof(when), "%.*s %.*s", (int)t.len[F_DATE], t.v[F_DATE],
 		 (int)t.len[F_TIME], t.v[F_TIME]);
 	if (!shape(t.v[F_DATE], t.len[F_DATE], "9999/99/99")) {
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"date\": not a date: \"%.*s\"",
-			       (int)(t.len[F_DATE] > 64 ? 64 : t.len[F_DATE]), t.v[F_DATE]);
+		r = fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0, "\"date\": not a date: \"%.*s\"",
+			(int)(t.len[F_DATE] > 64 ? 64 : t.len[F_DATE]), t.v[F_DATE]);
 		goto bad;
 	}
 	r = fp_reader__time(&out->time, "time", when, strlen(when), err);
@@ -202,7 +220,8 @@ np_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena *
 	} else if (fp_equals(act, alen, "Redirect")) {
 		out->verdict = FP_VERDICT_REDIRECTED;
 	} else if (!fp_equals(act, alen, "Pass")) {
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"action\": unknown action \"%.*s\"",
+		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+			       "\"action\": unknown action \"%.*s\"",
 			       (int)(alen > 64 ? 64 : alen), act);
 		goto bad;
 	}
@@ -211,18 +230,20 @@ np_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena *
 	if (r < 0)
 		goto bad;
 	f = F_SRC_IP;
-	r = fp_reader__addr(&out->src.addr, "source-ip", t.v[F_SRC_IP], t.len[F_SRC_IP], err);
+	r = fp_reader__addr(&out->src.addr, "source-ip", t.v[F_SRC_IP], t.len[F_SRC_IP],
+			    err);
 	if (r < 0)
 		goto bad;
 	f = F_DST_IP;
-	r = fp_reader__addr(&out->dst.addr, "destination-ip", t.v[F_DST_IP], t.len[F_DST_IP], err);
+	r = fp_reader__addr(&out->dst.addr, "destination-ip", t.v[F_DST_IP],
+			    t.len[F_DST_IP], err);
 	if (r < 0)
 		goto bad;
 	for (f = F_SRC_PORT; f <= F_DST_PORT; f += F_DST_PORT - F_SRC_PORT) {
 		if (none(&t, f))
 			continue;
-		r = fp_reader__port(f == F_SRC_PORT ? &sport : &out->port, field_names[f], t.v[f],
-				    t.len[f], err);
+		r = fp_reader__port(f == F_SRC_PORT ? &sport : &out->port, field_names[f],
+				    t.v[f], t.len[f], err);
 		if (r < 0)
 			goto bad;
 	}

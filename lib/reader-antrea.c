@@ -40,14 +40,30 @@ enum {
 };
 
 static const char *const column_names[] = {
-	"flowStartSeconds", "flowEndSeconds", "sourceIP", "destinationIP",
-	"sourceTransportPort", "destinationTransportPort", "protocolIdentifier",
-	"sourcePodName", "sourcePodNamespace", "sourceNodeName", "destinationPodName",
-	"destinationPodNamespace", "destinationNodeName", "destinationClusterIP",
-	"destinationServicePort", "destinationServicePortName", "ingressNetworkPolicyName",
-	"ingressNetworkPolicyNamespace", "ingressNetworkPolicyRuleName",
-	"ingressNetworkPolicyRuleAction", "ingressNetworkPolicyType", "egressNetworkPolicyName",
-	"egressNetworkPolicyNamespace", "egressNetworkPolicyRuleName",
+	"flowStartSeconds",
+	"flowEndSeconds",
+	"sourceIP",
+	"destinationIP",
+	"sourceTransportPort",
+	"destinationTransportPort",
+	"protocolIdentifier",
+	"sourcePodName",
+	"sourcePodNamespace",
+	"sourceNodeName",
+	"destinationPodName",
+	"destinationPodNamespace",
+	"destinationNodeName",
+	"destinationClusterIP",
+	"destinationServicePort",
+	"destinationServicePortName",
+	"ingressNetworkPolicyName",
+	"ingressNetworkPolicyNamespace",
+	"ingressNetworkPolicyRuleName",
+	"ingressNetworkPolicyRuleAction",
+	"ingressNetworkPolicyType",
+	"egressNetworkPolicyName",
+	"egressNetworkPolicyNamespace",
+	"egressNetworkPolicyRuleName",
 	"egressNetworkPolicyRuleAction",
 };
 
@@ -103,10 +119,11 @@ antrea_csv_detect(const char *line, size_t len)
 	split(&f, line, len);
 	if (f.n < C_MIN)
 		return 0;
-	if (!digits(f.v[0], f.len[0]) || !digits(f.v[1], f.len[1]) || !digits(f.v[4], f.len[4]) ||
-	    !digits(f.v[5], f.len[5]))
+	if (!digits(f.v[0], f.len[0]) || !digits(f.v[1], f.len[1]) ||
+	    !digits(f.v[4], f.len[4]) || !digits(f.v[5], f.len[5]))
 		return 0;
-	if (fp_addr_parse(&a, f.v[2], f.len[2]) < 0 || fp_addr_parse(&a, f.v[3], f.len[3]) < 0)
+	if (fp_addr_parse(&a, f.v[2], f.len[2]) < 0 ||
+	    fp_addr_parse(&a, f.v[3], f.len[3]) < 0)
 		return 0;
 	return 90;
 }
@@ -126,8 +143,9 @@ action(int *out, const char *field, const char *s, size_t len, struct fp_err *er
 		*out = s[0] - '0';
 		return 0;
 	}
-	return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": unknown rule action \"%.*s\"",
-			  field, (int)(len > 64 ? 64 : len), s);
+	return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+			  "\"%s\": unknown rule action \"%.*s\"", field,
+			  (int)(len > 64 ? 64 : len), s);
 }
 
 int
@@ -153,10 +171,10 @@ fp_reader_antrea__verdict(enum fp_verdict *out, const char *ingress, size_t ilen
 }
 
 int
-fp_reader_antrea__endpoint(struct fp_endpoint *ep, struct fp_arena *arena, const char *side,
-			   const char *ip, size_t iplen, const char *pod, size_t podlen,
-			   const char *ns, size_t nslen, const char *labels, size_t llen,
-			   struct fp_err *err)
+fp_reader_antrea__endpoint(struct fp_endpoint *ep, struct fp_arena *arena,
+			   const char *side, const char *ip, size_t iplen,
+			   const char *pod, size_t podlen, const char *ns, size_t nslen,
+			   const char *labels, size_t llen, struct fp_err *err)
 {
 	char f_ip[48], f_pod[48], f_ns[48], f_labels[48];
 	int r = 0;
@@ -171,14 +189,15 @@ fp_reader_antrea__endpoint(struct fp_endpoint *ep, struct fp_arena *arena, const
 	if (fp_reader__addr(&ep->addr, f_ip, ip, iplen, err) < 0)
 		return FP_EINPUT;
 	if (podlen == 0 && nslen == 0) {
-		if (llen > 0 && !fp_equals(labels, llen, "{}") && !fp_equals(labels, llen, "null"))
+		if (llen > 0 && !fp_equals(labels, llen, "{}") &&
+		    !fp_equals(labels, llen, "null"))
 			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
 					  "\"%s\": labels without a pod", f_labels);
 		return 0; /* known by address only */
 	}
 	if (nslen == 0)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": a pod without a namespace",
-				  f_ns);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": a pod without a namespace", f_ns);
 	ep->kind = FP_EP_POD;
 	r = fp_reader__set_ns(ep, arena, f_ns, ns, nslen, err);
 	if (r == 0 && podlen > 0)
@@ -189,8 +208,8 @@ fp_reader_antrea__endpoint(struct fp_endpoint *ep, struct fp_arena *arena, const
 }
 
 static int
-antrea_csv_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena,
-		 const char *line, size_t len, struct fp_err *err)
+antrea_csv_parse(void *state, struct fp_flow *out, enum fp_skip *skip,
+		 struct fp_arena *arena, const char *line, size_t len, struct fp_err *err)
 {
 	struct fields row;
 	struct fp_addr vip;
@@ -203,19 +222,21 @@ antrea_csv_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp
 	split(&row, line, len);
 	if (row.n < C_MIN)
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "expected at least %d comma-separated fields, got %zu", C_MIN,
-				  row.n);
+				  "expected at least %d comma-separated fields, got %zu",
+				  C_MIN, row.n);
 	/* Column 15 (1-based) is the service port, or the extra address. */
 	shift = digits(row.v[C_SVC_PORT], row.len[C_SVC_PORT]) ? 0 : 1;
 	if (shift && row.len[C_SVC_PORT] > 0) {
 		struct fp_addr a;
 
 		if (fp_addr_parse(&a, row.v[C_SVC_PORT], row.len[C_SVC_PORT]) < 0)
-			return fp_err_set(err, FP_EINPUT, NULL, 0, row.col[C_SVC_PORT],
-					  "field 15: expected destinationServicePort or an address, "
-					  "got \"%.*s\"",
-					  (int)(row.len[C_SVC_PORT] > 64 ? 64 : row.len[C_SVC_PORT]),
-					  row.v[C_SVC_PORT]);
+			return fp_err_set(
+				err, FP_EINPUT, NULL, 0, row.col[C_SVC_PORT],
+				"field 15: expected destinationServicePort or an address, "
+				"got \"%.*s\"",
+				(int)(row.len[C_SVC_PORT] > 64 ? 64
+							       : row.len[C_SVC_PORT]),
+				row.v[C_SVC_PORT]);
 	}
 #define COL(i) row.v[i], row.len[i]
 	c = C_START;
@@ -241,14 +262,14 @@ antrea_csv_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp
 				      COL(C_EG_ACTION + shift), err);
 	if (r < 0) {
 		/* Point at the action that was not understood. */
-		if (fp_reader_antrea__verdict(&out->verdict, COL(C_ING_ACTION + shift), "", 0,
-					      NULL) == 0)
+		if (fp_reader_antrea__verdict(&out->verdict, COL(C_ING_ACTION + shift),
+					      "", 0, NULL) == 0)
 			c = C_EG_ACTION + shift;
 		goto bad;
 	}
 	c = C_SRC_IP;
-	r = fp_reader_antrea__endpoint(&out->src, arena, "source", COL(C_SRC_IP), COL(C_SRC_POD),
-				       COL(C_SRC_NS), NULL, 0, err);
+	r = fp_reader_antrea__endpoint(&out->src, arena, "source", COL(C_SRC_IP),
+				       COL(C_SRC_POD), COL(C_SRC_NS), NULL, 0, err);
 	if (r == FP_ENOMEM)
 		return r;
 	if (r < 0)

@@ -50,8 +50,9 @@ int fp_reader_antrea__verdict(enum fp_verdict *out, const char *ingress, size_t 
  * or "destination", for messages ("sourcePodName").
  */
 int fp_reader_antrea__endpoint(struct fp_endpoint *ep, struct fp_arena *arena,
-			       const char *side, const char *ip, size_t iplen, const char *pod,
-			       size_t podlen, const char *ns, size_t nslen, const char *labels,
-			       size_t llen, struct fp_err *err);
+			       const char *side, const char *ip, size_t iplen,
+			       const char *pod, size_t podlen, const char *ns,
+			       size_t nslen, const char *labels, size_t llen,
+			       struct fp_err *err);
 
 #endif

@@ -40,7 +40,8 @@ calico_detect(const char *line, size_t len)
 	if (i >= len || line[i] != '{')
 		return 0;
 	if (fp_contains(line, len, "\"start_time\"") &&
-	    (fp_contains(line, len, "\"source_type\"") || fp_contains(line, len, "\"dest_type\"") ||
+	    (fp_contains(line, len, "\"source_type\"") ||
+	     fp_contains(line, len, "\"dest_type\"") ||
 	     fp_contains(line, len, "\"reporter\"")))
 		return 90;
 	if (fp_contains(line, len, "\"source_name_aggr\"") ||
@@ -72,12 +73,14 @@ calico_state_free(void *p)
 
 /* A string member that is a name, or NULL when absent, null or a placeholder. */
 static int
-name_member(const char **out, size_t *len, json_t *rec, const char *key, struct fp_err *err)
+name_member(const char **out, size_t *len, json_t *rec, const char *key,
+	    struct fp_err *err)
 {
 	if (fp_json_string(out, len, rec, key, "", err) < 0)
 		return FP_EINPUT;
-	if (*out != NULL && (fp_reader__is_none(*out, *len) || fp_equals(*out, *len, "pvt") ||
-			     fp_equals(*out, *len, "pub")))
+	if (*out != NULL &&
+	    (fp_reader__is_none(*out, *len) || fp_equals(*out, *len, "pvt") ||
+	     fp_equals(*out, *len, "pub")))
 		*out = NULL;
 	return 0;
 }
@@ -92,18 +95,20 @@ parse_labels(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, const 
 
 	if (obj == NULL || json_is_null(obj))
 		return 0;
-	if (json_is_string(obj) && fp_reader__is_none(json_string_value(obj),
-						      json_string_length(obj)))
+	if (json_is_string(obj) &&
+	    fp_reader__is_none(json_string_value(obj), json_string_length(obj)))
 		return 0;
 	if (!json_is_object(obj))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": expected object, got %s",
-				  key, fp_json_type_name(obj));
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": expected object, got %s", key,
+				  fp_json_type_name(obj));
 	arr = json_object_get(obj, "labels");
 	if (arr == NULL || json_is_null(arr))
 		return 0;
 	if (!json_is_array(arr))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s.labels\": expected array, got %s",
-				  key, fp_json_type_name(arr));
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s.labels\": expected array, got %s", key,
+				  fp_json_type_name(arr));
 	json_array_foreach(arr, i, v) {
 		const char *s, *eq;
 		size_t len;
@@ -112,14 +117,16 @@ parse_labels(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, const 
 
 		snprintf(field, sizeof(field), "%s.labels[%zu]", key, i);
 		if (!json_is_string(v))
-			return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": expected string, got %s",
-					  field, fp_json_type_name(v));
+			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+					  "\"%s\": expected string, got %s", field,
+					  fp_json_type_name(v));
 		s = json_string_value(v);
 		len = json_string_length(v);
 		eq = memchr(s, '=', len);
 		if (eq == NULL)
 			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"%s\": label without '=': \"%.64s\"", field, s);
+					  "\"%s\": label without '=': \"%.64s\"", field,
+					  s);
 		if ((size_t)(eq - s) > 17 && memcmp(s, "projectcalico.org/", 18) == 0)
 			continue;
 		r = fp_reader__add_label(ep, arena, field, s, (size_t)(eq - s), eq + 1,
@@ -161,8 +168,8 @@ aggregated_workload(struct fp_endpoint *ep, struct fp_arena *arena, const char *
 }
 
 static int
-parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, const char *side,
-	       bool reported_here, struct fp_err *err)
+parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec,
+	       const char *side, bool reported_here, struct fp_err *err)
 {
 	const char *type, *name, *aggr, *ns, *ip;
 	size_t tlen, nlen, alen, nslen, iplen;
@@ -190,8 +197,9 @@ parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, cons
 
 		ep->kind = FP_EP_POD;
 		if (ns == NULL)
-			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"%s\": a workload endpoint without a namespace", k_ns);
+			return fp_err_set(
+				err, FP_EINPUT, NULL, 0, 0,
+				"\"%s\": a workload endpoint without a namespace", k_ns);
 		r = fp_reader__set_ns(ep, arena, k_ns, ns, nslen, err);
 		if (r == 0)
 			r = parse_labels(ep, arena, rec, k_labels, err);
@@ -199,8 +207,8 @@ parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, cons
 			return r;
 		if (name != NULL)
 			return fp_reader__set_pod(ep, arena, k_name, name, nlen, err);
-		if (aggr == NULL || fp_reader__is_none(aggr, alen) || fp_equals(aggr, alen, "pvt") ||
-		    fp_equals(aggr, alen, "pub"))
+		if (aggr == NULL || fp_reader__is_none(aggr, alen) ||
+		    fp_equals(aggr, alen, "pvt") || fp_equals(aggr, alen, "pub"))
 			return 0; /* labels alone */
 		if (aggr[alen - 1] != '*')
 			return fp_reader__set_pod(ep, arena, k_aggr, aggr, alen, err);
@@ -238,7 +246,8 @@ pending_denies(bool *out, json_t *rec, struct fp_err *err)
 	if (pol == NULL || json_is_null(pol))
 		return 0;
 	if (!json_is_object(pol))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"policies\": expected object, got %s",
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"policies\": expected object, got %s",
 				  fp_json_type_name(pol));
 	arr = json_object_get(pol, "pending_policies");
 	if (arr == NULL || json_is_null(arr))
@@ -254,9 +263,10 @@ pending_denies(bool *out, json_t *rec, struct fp_err *err)
 		long idx;
 
 		if (s == NULL)
-			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"policies.pending_policies[%zu]\": expected string, got %s",
-					  i, fp_json_type_name(v));
+			return fp_err_set(
+				err, FP_EINPUT, NULL, 0, 0,
+				"\"policies.pending_policies[%zu]\": expected string, got %s",
+				i, fp_json_type_name(v));
 		len = json_string_length(v);
 		end = s + len;
 		f[n++] = s;
@@ -264,11 +274,13 @@ pending_denies(bool *out, json_t *rec, struct fp_err *err)
 			if (*p == '|')
 				f[n++] = p + 1;
 		idx = strtol(s, &num_end, 10);
-		if (n < 5 || num_end != f[1] - 1 || num_end == s || idx < 0 || memchr(s, '\0', len))
-			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"policies.pending_policies[%zu]\": expected "
-					  "\"index|tier|name|action|rule\", got \"%.64s\"",
-					  i, s);
+		if (n < 5 || num_end != f[1] - 1 || num_end == s || idx < 0 ||
+		    memchr(s, '\0', len))
+			return fp_err_set(
+				err, FP_EINPUT, NULL, 0, 0,
+				"\"policies.pending_policies[%zu]\": expected "
+				"\"index|tier|name|action|rule\", got \"%.64s\"",
+				i, s);
 		if (f[4] - f[3] - 1 == 4 && memcmp(f[3], "pass", 4) == 0)
 			continue;
 		if (best < 0 || idx < best) {
@@ -292,9 +304,11 @@ parse_proto(uint8_t *out, json_t *rec, struct fp_err *err)
 		return fp_reader__proto(out, "proto", num, strlen(num), err);
 	}
 	if (!json_is_string(v))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"proto\": expected string, got %s",
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"proto\": expected string, got %s",
 				  fp_json_type_name(v));
-	return fp_reader__proto(out, "proto", json_string_value(v), json_string_length(v), err);
+	return fp_reader__proto(out, "proto", json_string_value(v), json_string_length(v),
+				err);
 }
 
 static int
@@ -309,7 +323,8 @@ parse_record(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, js
 	int r;
 
 	if (!json_is_object(rec))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "expected a JSON object, got %s",
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "expected a JSON object, got %s",
 				  fp_json_type_name(rec));
 	t = json_object_get(rec, "start_time");
 	if (t == NULL || json_is_null(t))
@@ -319,12 +334,18 @@ parse_record(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, js
 	    fp_json_string(&reporter, &rlen, rec, "reporter", "", err) < 0 ||
 	    fp_json_string(&dtype, &dlen, rec, "dest_type", "", err) < 0)
 		return FP_EINPUT;
-	if (action == NULL || !(fp_equals(action, alen, "allow") || fp_equals(action, alen, "deny")))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"action\": expected \"allow\" or "
-				  "\"deny\", got \"%.64s\"", action != NULL ? action : "");
-	if (reporter == NULL || !(fp_equals(reporter, rlen, "src") || fp_equals(reporter, rlen, "dst")))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"reporter\": expected \"src\" or "
-				  "\"dst\", got \"%.64s\"", reporter != NULL ? reporter : "");
+	if (action == NULL ||
+	    !(fp_equals(action, alen, "allow") || fp_equals(action, alen, "deny")))
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"action\": expected \"allow\" or "
+				  "\"deny\", got \"%.64s\"",
+				  action != NULL ? action : "");
+	if (reporter == NULL ||
+	    !(fp_equals(reporter, rlen, "src") || fp_equals(reporter, rlen, "dst")))
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"reporter\": expected \"src\" or "
+				  "\"dst\", got \"%.64s\"",
+				  reporter != NULL ? reporter : "");
 	by_src = reporter[0] == 's';
 	deny = action[0] == 'd';
 	r = parse_endpoint(&out->src, arena, rec, "source", by_src, err);
@@ -337,12 +358,14 @@ parse_record(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, js
 		return FP_EINPUT;
 	out->port = (uint16_t)n;
 	if (fp_proto_has_ports(out->proto) && !present)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"dest_port\": missing for %s",
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"dest_port\": missing for %s",
 				  fp_proto_name(out->proto));
 	if (!fp_proto_has_ports(out->proto))
 		out->port = 0;
 	if (fp_json_uint(&n, &present, rec, "source_port", 65535, "", err) < 0 ||
-	    fp_json_uint(&n, &present, rec, "num_flows", FP_READER_MAX_COUNT, "", err) < 0)
+	    fp_json_uint(&n, &present, rec, "num_flows", FP_READER_MAX_COUNT, "", err) <
+		    0)
 		return FP_EINPUT;
 	if (present && fp_reader__count(&out->count, "num_flows", n, err) < 0)
 		return FP_EINPUT;
@@ -350,8 +373,9 @@ parse_record(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, js
 		out->count = 1;
 	if (pending_denies(&staged_deny, rec, err) < 0)
 		return FP_EINPUT;
-	out->verdict = deny ? FP_VERDICT_DROPPED
-			    : staged_deny ? FP_VERDICT_AUDIT : FP_VERDICT_FORWARDED;
+	out->verdict = deny	     ? FP_VERDICT_DROPPED
+		       : staged_deny ? FP_VERDICT_AUDIT
+				     : FP_VERDICT_FORWARDED;
 	/* Count each connection once: see reader-calico.h. */
 	if (by_src ? (dtype != NULL && fp_equals(dtype, dlen, "wep") && !deny)
 		   : !(dtype != NULL && fp_equals(dtype, dlen, "wep"))) {
@@ -362,8 +386,8 @@ parse_record(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, js
 }
 
 static int
-parse_text(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, const char *text,
-	   size_t len, long lines, struct fp_err *err)
+parse_text(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena,
+	   const char *text, size_t len, long lines, struct fp_err *err)
 {
 	json_t *root, *rec;
 	long eline;
@@ -375,13 +399,14 @@ parse_text(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, cons
 
 			/* The caller names the line the object ends on. */
 			if (err->column > 0)
-				snprintf(err->text + n, sizeof(err->text) - n,
-					 " (line %ld, column %d of the %ld-line object ending here)",
-					 eline, err->column, lines);
+				snprintf(
+					err->text + n, sizeof(err->text) - n,
+					" (line %ld, column %d of the %ld-line object ending here)",
+					eline, err->column, lines);
 			else
 				snprintf(err->text + n, sizeof(err->text) - n,
-					 " (line %ld of the %ld-line object ending here)", eline,
-					 lines);
+					 " (line %ld of the %ld-line object ending here)",
+					 eline, lines);
 			err->column = 0;
 		}
 		return FP_EINPUT;
@@ -414,13 +439,14 @@ calico_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_are
 		return FP_READ_SKIP;
 	}
 	if (st->ml.overflow) {
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-			       "a multi-line JSON object longer than %d lines or %zu bytes: "
-			       "given up, reading the next lines on their own",
-			       FP_READER_MULTILINE_MAX_LINES, FP_READER_MULTILINE_MAX);
+		r = fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"a multi-line JSON object longer than %d lines or %zu bytes: "
+			"given up, reading the next lines on their own",
+			FP_READER_MULTILINE_MAX_LINES, FP_READER_MULTILINE_MAX);
 	} else {
-		r = parse_text(out, skip, arena, st->ml.text.data, st->ml.text.len, st->ml.lines,
-			       err);
+		r = parse_text(out, skip, arena, st->ml.text.data, st->ml.text.len,
+			       st->ml.lines, err);
 	}
 	fp_reader__multiline_reset(&st->ml);
 	return r;
@@ -437,7 +463,8 @@ calico_finish(void *state, struct fp_err *err)
 	lines = st->ml.lines;
 	fp_reader__multiline_reset(&st->ml);
 	return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-			  "the file ends inside a multi-line JSON object (%ld lines)", lines);
+			  "the file ends inside a multi-line JSON object (%ld lines)",
+			  lines);
 }
 
 const struct fp_reader fp_reader_calico = {

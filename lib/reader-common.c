@@ -47,8 +47,9 @@ fp_reader__addr(struct fp_addr *out, const char *field, const char *s, size_t le
 		struct fp_err *err)
 {
 	if (fp_addr_parse(out, s, len) < 0)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": not an IP address: \"%.*s\"",
-				  field, Q(len), s);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": not an IP address: \"%.*s\"", field, Q(len),
+				  s);
 	return 0;
 }
 
@@ -59,13 +60,14 @@ fp_reader__uint(uint64_t *out, const char *field, const char *s, size_t len, uin
 	uint64_t n = 0;
 
 	if (!all_digits(s, len))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": not a number: \"%.*s\"",
-				  field, Q(len), s);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": not a number: \"%.*s\"", field, Q(len), s);
 	for (size_t i = 0; i < len; i++) {
-		if (n > (max - (uint64_t)(s[i] - '0')) / 10 || n * 10 + (uint64_t)(s[i] - '0') > max)
+		if (n > (max - (uint64_t)(s[i] - '0')) / 10 ||
+		    n * 10 + (uint64_t)(s[i] - '0') > max)
 			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"%s\": out of range (0-%llu): \"%.*s\"", field,
-					  (unsigned long long)max, Q(len), s);
+					  "\"%s\": out of range (0-%llu): \"%.*s\"",
+					  field, (unsigned long long)max, Q(len), s);
 		n = n * 10 + (uint64_t)(s[i] - '0');
 	}
 	*out = n;
@@ -73,25 +75,29 @@ fp_reader__uint(uint64_t *out, const char *field, const char *s, size_t len, uin
 }
 
 int
-fp_reader__port(uint16_t *out, const char *field, const char *s, size_t len, struct fp_err *err)
+fp_reader__port(uint16_t *out, const char *field, const char *s, size_t len,
+		struct fp_err *err)
 {
 	uint64_t n = 0;
 
 	if (!all_digits(s, len))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": not a port number: \"%.*s\"",
-				  field, Q(len), s);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": not a port number: \"%.*s\"", field, Q(len),
+				  s);
 	for (size_t i = 0; i < len; i++) {
 		n = n * 10 + (uint64_t)(s[i] - '0');
 		if (n > 65535)
 			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"%s\": port outside 0-65535: \"%.*s\"", field, Q(len), s);
+					  "\"%s\": port outside 0-65535: \"%.*s\"", field,
+					  Q(len), s);
 	}
 	*out = (uint16_t)n;
 	return 0;
 }
 
 int
-fp_reader__proto(uint8_t *out, const char *field, const char *s, size_t len, struct fp_err *err)
+fp_reader__proto(uint8_t *out, const char *field, const char *s, size_t len,
+		 struct fp_err *err)
 {
 	int p = fp_proto_from_name(s, len);
 	uint64_t n = 0;
@@ -107,8 +113,8 @@ fp_reader__proto(uint8_t *out, const char *field, const char *s, size_t len, str
 			p = (int)n;
 	}
 	if (p < 0)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": unknown protocol \"%.*s\"",
-				  field, Q(len), s);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": unknown protocol \"%.*s\"", field, Q(len), s);
 	*out = (uint8_t)p;
 	return 0;
 }
@@ -164,13 +170,14 @@ unix_time(int64_t *out, const char *s, size_t len)
 }
 
 int
-fp_reader__time(int64_t *out, const char *field, const char *s, size_t len, struct fp_err *err)
+fp_reader__time(int64_t *out, const char *field, const char *s, size_t len,
+		struct fp_err *err)
 {
-	if (fp_time_parse_rfc3339(out, NULL, s, len) == 0 || naive_time(out, s, len) == 0 ||
-	    unix_time(out, s, len) == 0)
+	if (fp_time_parse_rfc3339(out, NULL, s, len) == 0 ||
+	    naive_time(out, s, len) == 0 || unix_time(out, s, len) == 0)
 		return 0;
-	return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": not a time: \"%.*s\"", field,
-			  Q(len), s);
+	return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": not a time: \"%.*s\"",
+			  field, Q(len), s);
 }
 
 int
@@ -187,16 +194,18 @@ fp_reader__time_json(int64_t *out, const char *field, json_t *v, struct fp_err *
 		return 0;
 	}
 	if (json_is_string(v))
-		return fp_reader__time(out, field, json_string_value(v), json_string_length(v),
-				       err);
+		return fp_reader__time(out, field, json_string_value(v),
+				       json_string_length(v), err);
 	if (json_is_integer(v) || json_is_real(v))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": time out of range", field);
-	return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": expected a time, got %s", field,
-			  fp_json_type_name(v));
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": time out of range",
+				  field);
+	return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": expected a time, got %s",
+			  field, fp_json_type_name(v));
 }
 
 static int
-copy(const char **out, struct fp_arena *arena, const char *s, size_t len, struct fp_err *err)
+copy(const char **out, struct fp_arena *arena, const char *s, size_t len,
+     struct fp_err *err)
 {
 	*out = fp_arena_strndup(arena, s, len);
 	return *out == NULL ? fp_err_nomem(err) : 0;
@@ -208,7 +217,8 @@ fp_reader__set_ns(struct fp_endpoint *ep, struct fp_arena *arena, const char *fi
 {
 	if (!fp_k8s_is_dns_label(s, len))
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "\"%s\": invalid namespace name \"%.*s\"", field, Q(len), s);
+				  "\"%s\": invalid namespace name \"%.*s\"", field,
+				  Q(len), s);
 	return copy(&ep->ns, arena, s, len, err);
 }
 
@@ -217,8 +227,8 @@ fp_reader__set_pod(struct fp_endpoint *ep, struct fp_arena *arena, const char *f
 		   const char *s, size_t len, struct fp_err *err)
 {
 	if (!fp_k8s_is_dns_subdomain(s, len))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": invalid pod name \"%.*s\"",
-				  field, Q(len), s);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": invalid pod name \"%.*s\"", field, Q(len), s);
 	return copy(&ep->pod, arena, s, len, err);
 }
 
@@ -228,21 +238,23 @@ fp_reader__set_workload(struct fp_endpoint *ep, struct fp_arena *arena, const ch
 {
 	if (!fp_k8s_is_dns_subdomain(s, len))
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "\"%s\": invalid workload name \"%.*s\"", field, Q(len), s);
+				  "\"%s\": invalid workload name \"%.*s\"", field, Q(len),
+				  s);
 	return copy(&ep->workload, arena, s, len, err);
 }
 
 int
-fp_reader__set_workload_kind(struct fp_endpoint *ep, struct fp_arena *arena, const char *field,
-			     const char *s, size_t len, struct fp_err *err)
+fp_reader__set_workload_kind(struct fp_endpoint *ep, struct fp_arena *arena,
+			     const char *field, const char *s, size_t len,
+			     struct fp_err *err)
 {
 	bool ok = len > 0 && len <= 63;
 
 	for (size_t i = 0; ok && i < len; i++)
 		ok = (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z');
 	if (!ok)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": invalid kind \"%.*s\"",
-				  field, Q(len), s);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": invalid kind \"%.*s\"", field, Q(len), s);
 	return copy(&ep->workload_kind, arena, s, len, err);
 }
 
@@ -252,18 +264,21 @@ fp_reader__add_label(struct fp_endpoint *ep, struct fp_arena *arena, const char 
 		     struct fp_err *err)
 {
 	if (!fp_k8s_is_label_key(key, klen))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": invalid label key \"%.*s\"",
-				  field, Q(klen), key);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": invalid label key \"%.*s\"", field, Q(klen),
+				  key);
 	if (!fp_k8s_is_label_value(value, vlen))
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "\"%s\": invalid value \"%.*s\" for label \"%.*s\"", field, Q(vlen),
-				  value, Q(klen), key);
+				  "\"%s\": invalid value \"%.*s\" for label \"%.*s\"",
+				  field, Q(vlen), value, Q(klen), key);
 	if (ep->n_labels >= FP_READER_MAX_LABELS)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": more than %d labels", field,
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": more than %d labels", field,
 				  FP_READER_MAX_LABELS);
 	/* One array of the largest size per endpoint: the arena is reset per line. */
 	if (ep->labels == NULL) {
-		ep->labels = fp_arena_alloc(arena, FP_READER_MAX_LABELS * sizeof(*ep->labels));
+		ep->labels =
+			fp_arena_alloc(arena, FP_READER_MAX_LABELS * sizeof(*ep->labels));
 		if (ep->labels == NULL)
 			return fp_err_nomem(err);
 	}
@@ -284,15 +299,18 @@ fp_reader__labels_json(struct fp_endpoint *ep, struct fp_arena *arena, const cha
 	if (obj == NULL || json_is_null(obj))
 		return 0;
 	if (!json_is_object(obj))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": expected object, got %s",
-				  field, fp_json_type_name(obj));
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": expected object, got %s", field,
+				  fp_json_type_name(obj));
 	json_object_foreach(obj, key, v) {
 		if (!json_is_string(v))
-			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"%s\": label \"%.*s\": expected string, got %s", field,
-					  Q(strlen(key)), key, fp_json_type_name(v));
+			return fp_err_set(
+				err, FP_EINPUT, NULL, 0, 0,
+				"\"%s\": label \"%.*s\": expected string, got %s", field,
+				Q(strlen(key)), key, fp_json_type_name(v));
 		int r = fp_reader__add_label(ep, arena, field, key, strlen(key),
-					     json_string_value(v), json_string_length(v), err);
+					     json_string_value(v), json_string_length(v),
+					     err);
 
 		if (r < 0)
 			return r;
@@ -316,8 +334,8 @@ fp_reader__labels_text(struct fp_endpoint *ep, struct fp_arena *arena, const cha
 		obj = json_loadb(s, len, JSON_REJECT_DUPLICATES, &jerr);
 		if (obj == NULL)
 			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"%s\": labels are not a JSON object: %s", field,
-					  jerr.text);
+					  "\"%s\": labels are not a JSON object: %s",
+					  field, jerr.text);
 		r = fp_reader__labels_json(ep, arena, field, obj, err);
 		json_decref(obj);
 		return r;
@@ -331,7 +349,8 @@ fp_reader__labels_text(struct fp_endpoint *ep, struct fp_arena *arena, const cha
 		eq = memchr(k, '=', n);
 		if (eq == NULL)
 			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"%s\": label without '=': \"%.*s\"", field, Q(n), k);
+					  "\"%s\": label without '=': \"%.*s\"", field,
+					  Q(n), k);
 		r = fp_reader__add_label(ep, arena, field, k, (size_t)(eq - k), eq + 1,
 					 n - (size_t)(eq - k) - 1, err);
 		if (r < 0)
@@ -380,7 +399,8 @@ fp_reader__json_load(json_t **out, long *line_out, const char *text, size_t len,
 		return 0;
 	if (line_out != NULL)
 		*line_out = jerr.line > 0 ? jerr.line : 0;
-	if (jerr.position > 0 && trailing_comma(text, len, (size_t)jerr.position, &closer, &comma)) {
+	if (jerr.position > 0 &&
+	    trailing_comma(text, len, (size_t)jerr.position, &closer, &comma)) {
 		long line = 1;
 		size_t bol = 0;
 
@@ -395,7 +415,8 @@ fp_reader__json_load(json_t **out, long *line_out, const char *text, size_t len,
 				  "invalid JSON: trailing comma before '%c'", closer);
 	}
 	if (strstr(jerr.text, "JSON_ALLOW_NUL") != NULL)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, jerr.column > 0 ? jerr.column : 0,
+		return fp_err_set(err, FP_EINPUT, NULL, 0,
+				  jerr.column > 0 ? jerr.column : 0,
 				  "invalid JSON: NUL character (\\u0000) in a string");
 	return fp_err_set(err, FP_EINPUT, NULL, 0, jerr.column > 0 ? jerr.column : 0,
 			  "invalid JSON: %s", jerr.text);
@@ -497,8 +518,9 @@ fp_reader__multiline_feed(struct fp_reader__multiline *ml, const char *line, siz
 }
 
 int
-fp_reader__table_header(struct fp_reader__table *t, const struct fp_csv_row *row, bool strict,
-			const char *(*alias)(const char *name), struct fp_err *err)
+fp_reader__table_header(struct fp_reader__table *t, const struct fp_csv_row *row,
+			bool strict, const char *(*alias)(const char *name),
+			struct fp_err *err)
 {
 	size_t n = 0;
 
@@ -519,7 +541,8 @@ fp_reader__table_header(struct fp_reader__table *t, const struct fp_csv_row *row
 			if (!strict)
 				continue;
 			return fp_err_set(err, FP_EINPUT, NULL, 0, row->col[c],
-					  "unknown column \"%.*s\"", Q(row->len[c]), row->v[c]);
+					  "unknown column \"%.*s\"", Q(row->len[c]),
+					  row->v[c]);
 		}
 		if (t->idx[k] >= 0)
 			return fp_err_set(err, FP_EINPUT, NULL, 0, row->col[c],
@@ -555,8 +578,8 @@ view_json(const struct fp_reader__view *v, const char *name)
 }
 
 int
-fp_reader__view_get(const char **s, size_t *len, json_t **json_out, struct fp_reader__view *v,
-		    int i, struct fp_err *err)
+fp_reader__view_get(const char **s, size_t *len, json_t **json_out,
+		    struct fp_reader__view *v, int i, struct fp_err *err)
 {
 	const char *name = v->table->names[i];
 	char buf[64];
@@ -598,8 +621,9 @@ fp_reader__view_get(const char **s, size_t *len, json_t **json_out, struct fp_re
 	else if (json_is_boolean(j))
 		snprintf(buf, sizeof(buf), "%s", json_is_true(j) ? "true" : "false");
 	else
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": expected a value, got %s",
-				  name, fp_json_type_name(j));
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": expected a value, got %s", name,
+				  fp_json_type_name(j));
 	*len = strlen(buf);
 	*s = fp_arena_strndup(v->arena, buf, *len);
 	return *s == NULL ? fp_err_nomem(err) : 0;

@@ -43,8 +43,8 @@ int fp_reader__port(uint16_t *out, const char *field, const char *s, size_t len,
 int fp_reader__proto(uint8_t *out, const char *field, const char *s, size_t len,
 		     struct fp_err *err);
 /* Decimal digits, at most @max. */
-int fp_reader__uint(uint64_t *out, const char *field, const char *s, size_t len, uint64_t max,
-		    struct fp_err *err);
+int fp_reader__uint(uint64_t *out, const char *field, const char *s, size_t len,
+		    uint64_t max, struct fp_err *err);
 /* A connection count: 1 to FP_READER_MAX_COUNT. */
 int fp_reader__count(uint64_t *out, const char *field, uint64_t n, struct fp_err *err);
 
@@ -64,26 +64,28 @@ int fp_reader__set_ns(struct fp_endpoint *ep, struct fp_arena *arena, const char
 		      const char *s, size_t len, struct fp_err *err);
 int fp_reader__set_pod(struct fp_endpoint *ep, struct fp_arena *arena, const char *field,
 		       const char *s, size_t len, struct fp_err *err);
-int fp_reader__set_workload(struct fp_endpoint *ep, struct fp_arena *arena, const char *field,
-			    const char *s, size_t len, struct fp_err *err);
+int fp_reader__set_workload(struct fp_endpoint *ep, struct fp_arena *arena,
+			    const char *field, const char *s, size_t len,
+			    struct fp_err *err);
 int fp_reader__set_workload_kind(struct fp_endpoint *ep, struct fp_arena *arena,
 				 const char *field, const char *s, size_t len,
 				 struct fp_err *err);
 
 /* Add one label to @ep after checking key and value. */
-int fp_reader__add_label(struct fp_endpoint *ep, struct fp_arena *arena, const char *field,
-			 const char *key, size_t klen, const char *value, size_t vlen,
-			 struct fp_err *err);
+int fp_reader__add_label(struct fp_endpoint *ep, struct fp_arena *arena,
+			 const char *field, const char *key, size_t klen,
+			 const char *value, size_t vlen, struct fp_err *err);
 /* Add the labels of a JSON object of strings ({"app":"web"}). */
-int fp_reader__labels_json(struct fp_endpoint *ep, struct fp_arena *arena, const char *field,
-			   json_t *obj, struct fp_err *err);
+int fp_reader__labels_json(struct fp_endpoint *ep, struct fp_arena *arena,
+			   const char *field, json_t *obj, struct fp_err *err);
 /*
  * Add labels written as text: a JSON object ("{\"app\":\"web\"}", as
  * Antrea and ClickHouse store them) or "k=v,k=v" (flowpol's own form).
  * Empty text, "{}" and "null" add nothing.
  */
-int fp_reader__labels_text(struct fp_endpoint *ep, struct fp_arena *arena, const char *field,
-			   const char *s, size_t len, struct fp_err *err);
+int fp_reader__labels_text(struct fp_endpoint *ep, struct fp_arena *arena,
+			   const char *field, const char *s, size_t len,
+			   struct fp_err *err);
 
 /*
  * Parse @len bytes as one JSON value, rejecting duplicate keys, like
@@ -123,7 +125,8 @@ void fp_reader__multiline_reset(struct fp_reader__multiline *ml);
  * ml->overflow, then reset), 0 when the line is a record of its own, or
  * FP_ENOMEM.
  */
-int fp_reader__multiline_feed(struct fp_reader__multiline *ml, const char *line, size_t len);
+int fp_reader__multiline_feed(struct fp_reader__multiline *ml, const char *line,
+			      size_t len);
 
 /*
  * Tables: formats that come as CSV with a header line or as JSON objects
@@ -133,9 +136,9 @@ int fp_reader__multiline_feed(struct fp_reader__multiline *ml, const char *line,
 #define FP_READER_MAX_COLUMNS 64
 
 struct fp_reader__table {
-	const char *const *names; /* the names a reader reads, NULL-terminated */
+	const char *const *names;	/* the names a reader reads, NULL-terminated */
 	int idx[FP_READER_MAX_COLUMNS]; /* the CSV column of each, -1 when absent */
-	size_t n_columns;               /* columns the header has */
+	size_t n_columns;		/* columns the header has */
 	bool have_header;
 };
 
@@ -152,11 +155,11 @@ int fp_reader__table_header(struct fp_reader__table *t, const struct fp_csv_row 
 /* One record: a JSON object, or a CSV row under a table's header. */
 struct fp_reader__view {
 	const struct fp_reader__table *table;
-	json_t *obj;                  /* JSON: the record */
-	bool nested;                  /* JSON: "src_ip" may be {"src":{"ip":..}} */
+	json_t *obj;		      /* JSON: the record */
+	bool nested;		      /* JSON: "src_ip" may be {"src":{"ip":..}} */
 	const struct fp_csv_row *row; /* CSV: the row */
 	struct fp_arena *arena;
-	int column;                   /* CSV: column of the last value read */
+	int column; /* CSV: column of the last value read */
 };
 
 /*

@@ -29,7 +29,8 @@ eks_detect(const char *line, size_t len)
 	if (len == 0 || line[0] != '{')
 		return 0;
 	if (fp_contains(line, len, "\"Flow Info") ||
-	    (fp_contains(line, len, "\"Src IP\"") && fp_contains(line, len, "\"Verdict\"")))
+	    (fp_contains(line, len, "\"Src IP\"") &&
+	     fp_contains(line, len, "\"Verdict\"")))
 		return 90;
 	if (fp_contains(line, len, "\"logger\":\"ebpf-client\""))
 		return 50;
@@ -49,8 +50,9 @@ verdict(enum fp_verdict *out, bool *skip, const char *field, const char *s, size
 	} else if (fp_equals(s, len, "EXPIRED/DELETED")) {
 		*skip = true;
 	} else {
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": unknown verdict \"%.*s\"",
-				  field, (int)(len > 64 ? 64 : len), s);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": unknown verdict \"%.*s\"", field,
+				  (int)(len > 64 ? 64 : len), s);
 	}
 	return 0;
 }
@@ -87,7 +89,8 @@ member_text(const char **out, size_t *len, char *buf, size_t bufsz, json_t *obj,
 		return 0;
 	}
 	if (!json_is_string(v))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": expected string, got %s", key,
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": expected string, got %s", key,
 				  fp_json_type_name(v));
 	*out = json_string_value(v);
 	*len = json_string_length(v);
@@ -109,8 +112,8 @@ parse_json(struct fp_flow *out, enum fp_skip *skip, const char *line, size_t len
 	if (fp_reader__json_load(&root, NULL, line, len, err) < 0)
 		return FP_EINPUT;
 	if (!json_is_object(root)) {
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "expected a JSON object, got %s",
-			       fp_json_type_name(root));
+		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+			       "expected a JSON object, got %s", fp_json_type_name(root));
 		goto out;
 	}
 	if (fp_json_string(&msg, &mlen, root, "msg", "", err) < 0)
@@ -142,7 +145,8 @@ parse_json(struct fp_flow *out, enum fp_skip *skip, const char *line, size_t len
 	     fp_reader__port(&out->port, "Src Port", s, slen, err) < 0))
 		goto out;
 	out->port = 0;
-	if ((fp_proto_has_ports(out->proto) || json_object_get(root, "Dest Port") != NULL) &&
+	if ((fp_proto_has_ports(out->proto) ||
+	     json_object_get(root, "Dest Port") != NULL) &&
 	    (member_text(&s, &slen, buf, sizeof(buf), root, "Dest Port", err) < 0 ||
 	     fp_reader__port(&out->port, "Dest Port", s, slen, err) < 0))
 		goto out;
@@ -153,27 +157,31 @@ out:
 }
 
 /* "KEY: value;" fields of the CloudWatch message, in the agent's order. */
-static const char *const text_keys[] = { "Node", "SIP", "SPORT", "DIP", "DPORT", "PROTOCOL",
-					 "PolicyVerdict" };
+static const char *const text_keys[] = { "Node",  "SIP",      "SPORT",	      "DIP",
+					 "DPORT", "PROTOCOL", "PolicyVerdict" };
 
 static int
 parse_text(struct fp_flow *out, enum fp_skip *skip, const char *line, size_t len,
 	   struct fp_err *err)
 {
-	const char *node = fp_memmem(line, len, "Node: ", 6), *v[7], *p, *end = line + len;
+	const char *node = fp_memmem(line, len, "Node: ", 6), *v[7], *p,
+		   *end = line + len;
 	size_t vlen[7], tlen;
 	bool no_decision;
 	uint16_t sport;
 
 	if (node == NULL)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "expected \"Node: ...;SIP: ...\"");
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "expected \"Node: ...;SIP: ...\"");
 	/* The message holds no time: take the one printed before it. */
-	for (tlen = 0; line + tlen < node && line[tlen] != ' ' && line[tlen] != '\t'; tlen++)
+	for (tlen = 0; line + tlen < node && line[tlen] != ' ' && line[tlen] != '\t';
+	     tlen++)
 		;
 	if (tlen == 0)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "no time before \"Node:\": the CloudWatch message must be "
-				  "prefixed with its timestamp (as 'aws logs tail' prints it)");
+		return fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"no time before \"Node:\": the CloudWatch message must be "
+			"prefixed with its timestamp (as 'aws logs tail' prints it)");
 	if (fp_reader__time(&out->time, "time", line, tlen, err) < 0)
 		return FP_EINPUT;
 	p = node;
@@ -226,7 +234,8 @@ eks_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena 
 
 const struct fp_reader fp_reader_eks = {
 	.name = "eks",
-	.summary = "Amazon EKS network policy agent logs (Flow Info JSON, CloudWatch text)",
+	.summary =
+		"Amazon EKS network policy agent logs (Flow Info JSON, CloudWatch text)",
 	.fields = eks_fields,
 	.detect = eks_detect,
 	.parse = eks_parse,

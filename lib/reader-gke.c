@@ -29,7 +29,8 @@ gke_detect(const char *line, size_t len)
 		i++;
 	if (i >= len || line[i] != '{')
 		return 0;
-	if (fp_contains(line, len, "\"connection\"") && fp_contains(line, len, "\"disposition\""))
+	if (fp_contains(line, len, "\"connection\"") &&
+	    fp_contains(line, len, "\"disposition\""))
 		return 90;
 	return 0;
 }
@@ -47,8 +48,8 @@ text(const char **out, size_t *len, json_t *obj, const char *key, const char *pa
 }
 
 static int
-parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, const char *side,
-	       const struct fp_addr *addr, struct fp_err *err)
+parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec,
+	       const char *side, const struct fp_addr *addr, struct fp_err *err)
 {
 	const char *pod, *pns, *ns, *wl, *wkind, *node, *inst;
 	size_t plen, pnslen, nslen, wlen, wklen, nlen, ilen;
@@ -77,7 +78,8 @@ parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, cons
 		return FP_EINPUT;
 	if (pns != NULL && ns != NULL && (pnslen != nslen || memcmp(pns, ns, nslen) != 0))
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "\"%s\": \"%.64s\" disagrees with \"%s\"", f[1], pns, f[2]);
+				  "\"%s\": \"%.64s\" disagrees with \"%s\"", f[1], pns,
+				  f[2]);
 	if (pns == NULL) {
 		pns = ns;
 		pnslen = nslen;
@@ -92,10 +94,12 @@ parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, cons
 			r = fp_reader__set_pod(ep, arena, f[0], pod, plen, err);
 		/* A ReplicaSet is a Deployment's replica of the hour: let the
 		 * pod name tell the Deployment, as for every other format. */
-		if (r == 0 && wl != NULL && !(wkind != NULL && fp_equals(wkind, wklen, "ReplicaSet")))
+		if (r == 0 && wl != NULL &&
+		    !(wkind != NULL && fp_equals(wkind, wklen, "ReplicaSet")))
 			r = fp_reader__set_workload(ep, arena, f[3], wl, wlen, err);
 		if (r == 0 && ep->workload != NULL && wkind != NULL)
-			r = fp_reader__set_workload_kind(ep, arena, f[4], wkind, wklen, err);
+			r = fp_reader__set_workload_kind(ep, arena, f[4], wkind, wklen,
+							 err);
 		return r;
 	}
 	if (node != NULL || (wkind != NULL && fp_equals(wkind, wklen, "Node"))) {
@@ -112,9 +116,10 @@ parse_endpoint(struct fp_endpoint *ep, struct fp_arena *arena, json_t *rec, cons
 		if (fp_reader__addr(&a, field, inst, ilen, err) < 0)
 			return FP_EINPUT;
 		if (addr->family != 0 && fp_addr_cmp(&a, addr) != 0)
-			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-					  "\"%s\": \"%.64s\" is not the connection's address", field,
-					  inst);
+			return fp_err_set(
+				err, FP_EINPUT, NULL, 0, 0,
+				"\"%s\": \"%.64s\" is not the connection's address",
+				field, inst);
 		ep->addr = a;
 	}
 	return 0;
@@ -159,31 +164,38 @@ parse_record(struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena, js
 	if (t == NULL || json_is_null(t))
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"timestamp\": missing");
 	if (fp_reader__time_json(&out->time, "timestamp", t, err) < 0 ||
-	    conn_addr(&src, conn, "src_ip", err) < 0 || conn_addr(&dst, conn, "dest_ip", err) < 0 ||
+	    conn_addr(&src, conn, "src_ip", err) < 0 ||
+	    conn_addr(&dst, conn, "dest_ip", err) < 0 ||
 	    fp_json_string(&proto, &plen, conn, "protocol", "connection", err) < 0 ||
 	    fp_json_string(&dir, &dirlen, conn, "direction", "connection", err) < 0 ||
 	    fp_json_string(&disp, &dlen, rec, "disposition", "", err) < 0)
 		return FP_EINPUT;
 	if (proto == NULL)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"connection.protocol\": missing");
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"connection.protocol\": missing");
 	if (fp_reader__proto(&out->proto, "connection.protocol", proto, plen, err) < 0)
 		return FP_EINPUT;
-	if (dir != NULL && !fp_equals(dir, dirlen, "ingress") && !fp_equals(dir, dirlen, "egress"))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "\"connection.direction\": expected \"ingress\" or \"egress\", "
-				  "got \"%.64s\"", dir);
+	if (dir != NULL && !fp_equals(dir, dirlen, "ingress") &&
+	    !fp_equals(dir, dirlen, "egress"))
+		return fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"\"connection.direction\": expected \"ingress\" or \"egress\", "
+			"got \"%.64s\"",
+			dir);
 	if (disp != NULL && fp_equals(disp, dlen, "allow"))
 		out->verdict = FP_VERDICT_FORWARDED;
 	else if (disp != NULL && fp_equals(disp, dlen, "deny"))
 		out->verdict = FP_VERDICT_DROPPED;
 	else
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "\"disposition\": expected \"allow\" or \"deny\", got \"%.64s\"",
-				  disp != NULL ? disp : "");
+		return fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"\"disposition\": expected \"allow\" or \"deny\", got \"%.64s\"",
+			disp != NULL ? disp : "");
 	if (fp_json_uint(&n, &present, conn, "dest_port", 65535, "connection", err) < 0)
 		return FP_EINPUT;
 	if (fp_proto_has_ports(out->proto) && !present)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"connection.dest_port\": missing");
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"connection.dest_port\": missing");
 	out->port = fp_proto_has_ports(out->proto) ? (uint16_t)n : 0;
 	if (fp_json_uint(&n, &present, conn, "src_port", 65535, "connection", err) < 0 ||
 	    fp_json_uint(&n, &present, rec, "count", FP_READER_MAX_COUNT, "", err) < 0)
@@ -210,14 +222,15 @@ gke_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena 
 	if (fp_reader__json_load(&root, NULL, line, len, err) < 0)
 		return FP_EINPUT;
 	if (!json_is_object(root)) {
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "expected a JSON object, got %s",
-			       fp_json_type_name(root));
+		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+			       "expected a JSON object, got %s", fp_json_type_name(root));
 		goto out;
 	}
 	/* A Cloud Logging LogEntry carries the record in jsonPayload. */
 	rec = json_object_get(root, "jsonPayload");
 	if (rec != NULL && !json_is_object(rec)) {
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"jsonPayload\": expected object, got %s",
+		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+			       "\"jsonPayload\": expected object, got %s",
 			       fp_json_type_name(rec));
 		goto out;
 	}
@@ -229,7 +242,8 @@ out:
 
 const struct fp_reader fp_reader_gke = {
 	.name = "gke",
-	.summary = "GKE Dataplane V2 network policy logs (policy_action.log, Cloud Logging)",
+	.summary =
+		"GKE Dataplane V2 network policy logs (policy_action.log, Cloud Logging)",
 	.fields = gke_fields,
 	.detect = gke_detect,
 	.parse = gke_parse,

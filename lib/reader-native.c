@@ -66,7 +66,8 @@ static int
 native_detect(const char *line, size_t len)
 {
 	if (len > 0 && line[0] == '{')
-		return fp_contains(line, len, "\"verdict\"") && fp_contains(line, len, "\"proto\"") &&
+		return fp_contains(line, len, "\"verdict\"") &&
+				       fp_contains(line, len, "\"proto\"") &&
 				       (fp_contains(line, len, "\"src\"") ||
 					fp_contains(line, len, "\"src_ip\"") ||
 					fp_contains(line, len, "\"src_namespace\""))
@@ -100,9 +101,11 @@ static const char *
 alias(const char *name)
 {
 	static const char *const dotted[] = {
-		"src.kind", "src.ip", "src.namespace", "src.pod", "src.workload",
-		"src.workload_kind", "src.labels", "dst.kind", "dst.ip", "dst.namespace",
-		"dst.pod", "dst.workload", "dst.workload_kind", "dst.labels",
+		"src.kind",	     "src.ip",	     "src.namespace",
+		"src.pod",	     "src.workload", "src.workload_kind",
+		"src.labels",	     "dst.kind",     "dst.ip",
+		"dst.namespace",     "dst.pod",	     "dst.workload",
+		"dst.workload_kind", "dst.labels",
 	};
 
 	for (size_t i = 0; i < sizeof(dotted) / sizeof(dotted[0]); i++)
@@ -128,7 +131,8 @@ get(struct value *out, struct fp_reader__view *v, int c, struct fp_err *err)
 }
 
 static int
-kind_of(enum fp_ep_kind *out, const char *field, const struct value *v, struct fp_err *err)
+kind_of(enum fp_ep_kind *out, const char *field, const struct value *v,
+	struct fp_err *err)
 {
 	for (int k = FP_EP_UNKNOWN; k <= FP_EP_OTHER; k++) {
 		const char *name = fp_ep_kind_name((enum fp_ep_kind)k);
@@ -148,8 +152,9 @@ static int
 endpoint(struct fp_endpoint *ep, struct fp_arena *arena, const char *side,
 	 const struct value *e, int *column, struct fp_err *err)
 {
-	static const char *const suffix[] = { "kind", "ip", "namespace", "pod",
-					      "workload", "workload_kind", "labels" };
+	static const char *const suffix[] = { "kind",  "ip",	   "namespace",
+					      "pod",   "workload", "workload_kind",
+					      "labels" };
 	char f[7][24];
 	bool named = false;
 	int r = 0;
@@ -164,15 +169,17 @@ endpoint(struct fp_endpoint *ep, struct fp_arena *arena, const char *side,
 	if (e[E_KIND].s != NULL && kind_of(&ep->kind, f[E_KIND], &e[E_KIND], err) < 0)
 		return FP_EINPUT;
 	*column = e[E_IP].column;
-	if (e[E_IP].s != NULL && fp_reader__addr(&ep->addr, f[E_IP], e[E_IP].s, e[E_IP].len, err) < 0)
+	if (e[E_IP].s != NULL &&
+	    fp_reader__addr(&ep->addr, f[E_IP], e[E_IP].s, e[E_IP].len, err) < 0)
 		return FP_EINPUT;
 	if (ep->kind != FP_EP_POD) {
 		for (int i = E_NS; i <= E_LABELS; i++)
 			if (e[i].s != NULL || e[i].obj != NULL) {
 				*column = e[i].column;
-				return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-						  "\"%s\": only a pod has one, not a %s endpoint",
-						  f[i], fp_ep_kind_name(ep->kind));
+				return fp_err_set(
+					err, FP_EINPUT, NULL, 0, 0,
+					"\"%s\": only a pod has one, not a %s endpoint",
+					f[i], fp_ep_kind_name(ep->kind));
 			}
 		if (ep->kind == FP_EP_UNKNOWN && ep->addr.family == 0)
 			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
@@ -181,12 +188,13 @@ endpoint(struct fp_endpoint *ep, struct fp_arena *arena, const char *side,
 	}
 	*column = e[E_NS].column;
 	if (e[E_NS].s == NULL)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": a pod without a namespace",
-				  f[E_NS]);
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				  "\"%s\": a pod without a namespace", f[E_NS]);
 	r = fp_reader__set_ns(ep, arena, f[E_NS], e[E_NS].s, e[E_NS].len, err);
 	if (r == 0 && e[E_POD].s != NULL) {
 		*column = e[E_POD].column;
-		r = fp_reader__set_pod(ep, arena, f[E_POD], e[E_POD].s, e[E_POD].len, err);
+		r = fp_reader__set_pod(ep, arena, f[E_POD], e[E_POD].s, e[E_POD].len,
+				       err);
 	}
 	if (r == 0 && e[E_WORKLOAD].s != NULL) {
 		*column = e[E_WORKLOAD].column;
@@ -200,14 +208,16 @@ endpoint(struct fp_endpoint *ep, struct fp_arena *arena, const char *side,
 					  "\"%s\": a workload kind without a workload",
 					  f[E_WORKLOAD_KIND]);
 		r = fp_reader__set_workload_kind(ep, arena, f[E_WORKLOAD_KIND],
-						 e[E_WORKLOAD_KIND].s, e[E_WORKLOAD_KIND].len, err);
+						 e[E_WORKLOAD_KIND].s,
+						 e[E_WORKLOAD_KIND].len, err);
 	}
 	if (r == 0 && (e[E_LABELS].s != NULL || e[E_LABELS].obj != NULL)) {
 		*column = e[E_LABELS].column;
 		r = e[E_LABELS].obj != NULL
-			    ? fp_reader__labels_json(ep, arena, f[E_LABELS], e[E_LABELS].obj, err)
-			    : fp_reader__labels_text(ep, arena, f[E_LABELS], e[E_LABELS].s,
-						     e[E_LABELS].len, err);
+			    ? fp_reader__labels_json(ep, arena, f[E_LABELS],
+						     e[E_LABELS].obj, err)
+			    : fp_reader__labels_text(ep, arena, f[E_LABELS],
+						     e[E_LABELS].s, e[E_LABELS].len, err);
 	}
 	return r;
 }
@@ -228,10 +238,11 @@ verdict_of(enum fp_verdict *out, const struct value *v, struct fp_err *err)
 			return 0;
 		}
 	}
-	return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-			  "\"verdict\": unknown verdict \"%.*s\" (FORWARDED, DROPPED, AUDIT, "
-			  "REDIRECTED)",
-			  (int)(v->len > 64 ? 64 : v->len), v->s);
+	return fp_err_set(
+		err, FP_EINPUT, NULL, 0, 0,
+		"\"verdict\": unknown verdict \"%.*s\" (FORWARDED, DROPPED, AUDIT, "
+		"REDIRECTED)",
+		(int)(v->len > 64 ? 64 : v->len), v->s);
 }
 
 static int
@@ -246,9 +257,12 @@ parse_view(struct fp_flow *out, struct fp_reader__view *v, struct fp_err *err)
 		r = get(&val[c], v, c, err);
 		if (r < 0)
 			return r;
-		if (val[c].obj != NULL && c != N_SRC + E_LABELS && c != N_DST + E_LABELS) {
-			r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"%s\": expected a value, got "
-				       "object", native_columns[c]);
+		if (val[c].obj != NULL && c != N_SRC + E_LABELS &&
+		    c != N_DST + E_LABELS) {
+			r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				       "\"%s\": expected a value, got "
+				       "object",
+				       native_columns[c]);
 			goto out;
 		}
 	}
@@ -265,23 +279,27 @@ parse_view(struct fp_flow *out, struct fp_reader__view *v, struct fp_err *err)
 		goto out;
 	}
 	if (val[N_TIME].s != NULL
-		    ? fp_reader__time(&out->time, "time", val[N_TIME].s, val[N_TIME].len, err) < 0
-		    : fp_reader__time(&out->time, "first_seen", val[N_FIRST].s, val[N_FIRST].len,
-				      err) < 0)
+		    ? fp_reader__time(&out->time, "time", val[N_TIME].s, val[N_TIME].len,
+				      err) < 0
+		    : fp_reader__time(&out->time, "first_seen", val[N_FIRST].s,
+				      val[N_FIRST].len, err) < 0)
 		goto out;
 	column = val[N_LAST].column;
 	if (val[N_LAST].s != NULL) {
-		if (fp_reader__time(&out->last, "last_seen", val[N_LAST].s, val[N_LAST].len, err) < 0)
+		if (fp_reader__time(&out->last, "last_seen", val[N_LAST].s,
+				    val[N_LAST].len, err) < 0)
 			goto out;
 		if (out->last < out->time) {
-			fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"last_seen\": before the first time");
+			fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				   "\"last_seen\": before the first time");
 			goto out;
 		}
 	}
 	column = val[N_COUNT].column;
 	out->count = 1;
 	if (val[N_COUNT].s != NULL &&
-	    (fp_reader__uint(&n, "count", val[N_COUNT].s, val[N_COUNT].len, UINT64_MAX, err) < 0 ||
+	    (fp_reader__uint(&n, "count", val[N_COUNT].s, val[N_COUNT].len, UINT64_MAX,
+			     err) < 0 ||
 	     fp_reader__count(&out->count, "count", n, err) < 0))
 		goto out;
 	column = val[N_PROTO].column;
@@ -289,7 +307,8 @@ parse_view(struct fp_flow *out, struct fp_reader__view *v, struct fp_err *err)
 		fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"proto\": missing");
 		goto out;
 	}
-	if (fp_reader__proto(&out->proto, "proto", val[N_PROTO].s, val[N_PROTO].len, err) < 0)
+	if (fp_reader__proto(&out->proto, "proto", val[N_PROTO].s, val[N_PROTO].len,
+			     err) < 0)
 		goto out;
 	column = val[N_PORT].column;
 	if (val[N_PORT].s == NULL && fp_proto_has_ports(out->proto)) {
@@ -307,7 +326,8 @@ parse_view(struct fp_flow *out, struct fp_reader__view *v, struct fp_err *err)
 		goto out;
 	column = val[N_REASON].column;
 	if (val[N_REASON].s != NULL) {
-		if (fp_reader__port(&reason, "reason", val[N_REASON].s, val[N_REASON].len, err) < 0)
+		if (fp_reader__port(&reason, "reason", val[N_REASON].s, val[N_REASON].len,
+				    err) < 0)
 			goto out;
 		out->reason = out->verdict == FP_VERDICT_DROPPED ? reason : 0;
 	}
@@ -325,7 +345,8 @@ static bool
 is_header(const struct fp_csv_row *row)
 {
 	for (size_t i = 0; i < row->n; i++) {
-		const char *name = alias(row->v[i]) != NULL ? alias(row->v[i]) : row->v[i];
+		const char *name =
+			alias(row->v[i]) != NULL ? alias(row->v[i]) : row->v[i];
 		bool known = false;
 
 		for (size_t k = 0; native_columns[k] != NULL && !known; k++)
@@ -341,7 +362,8 @@ static bool
 names_a_column(const struct fp_csv_row *row)
 {
 	for (size_t i = 0; i < row->n; i++) {
-		const char *name = alias(row->v[i]) != NULL ? alias(row->v[i]) : row->v[i];
+		const char *name =
+			alias(row->v[i]) != NULL ? alias(row->v[i]) : row->v[i];
 
 		for (size_t k = 0; native_columns[k] != NULL; k++)
 			if (strcmp(native_columns[k], name) == 0)
@@ -369,7 +391,8 @@ native_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_are
 		if (fp_reader__json_load(&root, NULL, line, len, err) < 0)
 			return FP_EINPUT;
 		if (!json_is_object(root)) {
-			r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "expected a JSON object, got %s",
+			r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				       "expected a JSON object, got %s",
 				       fp_json_type_name(root));
 		} else {
 			v.obj = root;
@@ -383,8 +406,9 @@ native_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_are
 	if (r < 0)
 		return r;
 	if (st != NULL && !st->table.have_header && !names_a_column(&row))
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "a CSV row before the header line that names the columns");
+		return fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"a CSV row before the header line that names the columns");
 	if (st != NULL && (!st->table.have_header || is_header(&row))) {
 		r = fp_reader__table_header(&st->table, &row, true, alias, err);
 		if (r < 0) {
@@ -395,8 +419,9 @@ native_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_are
 		return FP_READ_SKIP;
 	}
 	if (!v.table->have_header)
-		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
-				  "a CSV row before the header line that names the columns");
+		return fp_err_set(
+			err, FP_EINPUT, NULL, 0, 0,
+			"a CSV row before the header line that names the columns");
 	if (row.n != v.table->n_columns)
 		return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
 				  "%zu fields, but the header names %zu columns", row.n,
@@ -407,7 +432,8 @@ native_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_are
 
 const struct fp_reader fp_reader_native = {
 	.name = "native",
-	.summary = "flowpol's native flows: JSON lines or CSV with a header (pre-aggregated)",
+	.summary =
+		"flowpol's native flows: JSON lines or CSV with a header (pre-aggregated)",
 	.fields = native_columns,
 	.detect = native_detect,
 	.state_new = native_state_new,

@@ -57,8 +57,8 @@ struct theia_state {
 static int
 theia_detect(const char *line, size_t len)
 {
-	if (fp_contains(line, len, "flowStartSeconds") && fp_contains(line, len, "sourceIP") &&
-	    fp_contains(line, len, "destinationIP"))
+	if (fp_contains(line, len, "flowStartSeconds") &&
+	    fp_contains(line, len, "sourceIP") && fp_contains(line, len, "destinationIP"))
 		return 95;
 	return 0;
 }
@@ -109,19 +109,22 @@ endpoint(struct fp_endpoint *ep, struct fp_arena *arena, const char *side,
 
 	if (labels->obj != NULL) {
 		/* JSONEachRow of a JSON-typed column: an object, not text. */
-		r = fp_reader_antrea__endpoint(ep, arena, side, ip->s, ip->len, pod->s, pod->len,
-					       ns->s, ns->len, NULL, 0, err);
+		r = fp_reader_antrea__endpoint(ep, arena, side, ip->s, ip->len, pod->s,
+					       pod->len, ns->s, ns->len, NULL, 0, err);
 		if (r == 0 && ep->kind == FP_EP_POD)
-			r = fp_reader__labels_json(ep, arena, side[0] == 's' ? "sourcePodLabels"
-								     : "destinationPodLabels",
+			r = fp_reader__labels_json(ep, arena,
+						   side[0] == 's'
+							   ? "sourcePodLabels"
+							   : "destinationPodLabels",
 						   labels->obj, err);
 	} else {
-		r = fp_reader_antrea__endpoint(ep, arena, side, ip->s, ip->len, pod->s, pod->len,
-					       ns->s, ns->len, labels->s, labels->len, err);
+		r = fp_reader_antrea__endpoint(ep, arena, side, ip->s, ip->len, pod->s,
+					       pod->len, ns->s, ns->len, labels->s,
+					       labels->len, err);
 	}
 	if (r < 0 && err != NULL) {
 		/* Name the column the message is about. */
-		*column = strstr(err->text, "PodLabels") != NULL  ? labels->column
+		*column = strstr(err->text, "PodLabels") != NULL      ? labels->column
 			  : strstr(err->text, "PodNamespace") != NULL ? ns->column
 			  : strstr(err->text, "PodName") != NULL      ? pod->column
 								      : ip->column;
@@ -142,25 +145,27 @@ parse_view(struct fp_flow *out, struct fp_reader__view *v, struct fp_err *err)
 			return r;
 	}
 	if (val[T_START].len == 0) {
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"flowStartSeconds\": missing");
+		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+			       "\"flowStartSeconds\": missing");
 		goto out;
 	}
 	if (val[T_PROTO].len == 0) {
-		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"protocolIdentifier\": missing");
+		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+			       "\"protocolIdentifier\": missing");
 		goto out;
 	}
 	column = val[T_START].column;
-	if (fp_reader__time(&out->time, "flowStartSeconds", val[T_START].s, val[T_START].len,
-			    err) < 0)
+	if (fp_reader__time(&out->time, "flowStartSeconds", val[T_START].s,
+			    val[T_START].len, err) < 0)
 		goto bad;
 	column = val[T_PROTO].column;
-	if (fp_reader__proto(&out->proto, "protocolIdentifier", val[T_PROTO].s, val[T_PROTO].len,
-			     err) < 0)
+	if (fp_reader__proto(&out->proto, "protocolIdentifier", val[T_PROTO].s,
+			     val[T_PROTO].len, err) < 0)
 		goto bad;
 	column = val[T_SPORT].column;
 	if (val[T_SPORT].len > 0 &&
-	    fp_reader__port(&sport, "sourceTransportPort", val[T_SPORT].s, val[T_SPORT].len,
-			    err) < 0)
+	    fp_reader__port(&sport, "sourceTransportPort", val[T_SPORT].s,
+			    val[T_SPORT].len, err) < 0)
 		goto bad;
 	column = val[T_DPORT].column;
 	if (fp_proto_has_ports(out->proto) &&
@@ -168,17 +173,19 @@ parse_view(struct fp_flow *out, struct fp_reader__view *v, struct fp_err *err)
 			    val[T_DPORT].len, err) < 0)
 		goto bad;
 	column = val[T_ING_ACTION].column;
-	if (fp_reader_antrea__verdict(&out->verdict, val[T_ING_ACTION].s, val[T_ING_ACTION].len,
-				      "", 0, NULL) == 0)
+	if (fp_reader_antrea__verdict(&out->verdict, val[T_ING_ACTION].s,
+				      val[T_ING_ACTION].len, "", 0, NULL) == 0)
 		column = val[T_EG_ACTION].column;
-	if (fp_reader_antrea__verdict(&out->verdict, val[T_ING_ACTION].s, val[T_ING_ACTION].len,
-				      val[T_EG_ACTION].s, val[T_EG_ACTION].len, err) < 0)
+	if (fp_reader_antrea__verdict(&out->verdict, val[T_ING_ACTION].s,
+				      val[T_ING_ACTION].len, val[T_EG_ACTION].s,
+				      val[T_EG_ACTION].len, err) < 0)
 		goto bad;
 	r = endpoint(&out->src, v->arena, "source", &val[T_SRC_IP], &val[T_SRC_POD],
 		     &val[T_SRC_NS], &val[T_SRC_LABELS], &column, err);
 	if (r == 0)
-		r = endpoint(&out->dst, v->arena, "destination", &val[T_DST_IP], &val[T_DST_POD],
-			     &val[T_DST_NS], &val[T_DST_LABELS], &column, err);
+		r = endpoint(&out->dst, v->arena, "destination", &val[T_DST_IP],
+			     &val[T_DST_POD], &val[T_DST_NS], &val[T_DST_LABELS], &column,
+			     err);
 	out->count = 1;
 out:
 	if (r == FP_EINPUT && v->obj == NULL)
@@ -211,7 +218,8 @@ theia_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_aren
 		if (fp_reader__json_load(&root, NULL, line, len, err) < 0)
 			return FP_EINPUT;
 		if (!json_is_object(root)) {
-			r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "expected a JSON object, got %s",
+			r = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+				       "expected a JSON object, got %s",
 				       fp_json_type_name(root));
 		} else {
 			v.obj = root;
@@ -226,7 +234,8 @@ theia_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_aren
 	/* A header (again, when exports were concatenated) names the columns. */
 	if (row.n > 0 && strcmp(row.v[0], "flowStartSeconds") == 0) {
 		if (st == NULL)
-			return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "a CSV header needs file state");
+			return fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+					  "a CSV header needs file state");
 		r = fp_reader__table_header(&st->table, &row, false, NULL, err);
 		if (r < 0)
 			return r;

@@ -37,8 +37,9 @@ fp_csv_split(struct fp_csv_row *row, struct fp_arena *arena, const char *line, s
 
 			for (;;) {
 				if (i >= len)
-					return fp_err_set(err, FP_EINPUT, NULL, 0, (int)open + 1,
-							  "quoted field not closed on this line");
+					return fp_err_set(
+						err, FP_EINPUT, NULL, 0, (int)open + 1,
+						"quoted field not closed on this line");
 				if (line[i] == '"') {
 					if (i + 1 < len && line[i + 1] == '"') {
 						*out++ = '"';
@@ -56,8 +57,9 @@ fp_csv_split(struct fp_csv_row *row, struct fp_arena *arena, const char *line, s
 		} else {
 			while (i < len && line[i] != ',') {
 				if (line[i] == '"')
-					return fp_err_set(err, FP_EINPUT, NULL, 0, (int)i + 1,
-							  "quote inside an unquoted field");
+					return fp_err_set(
+						err, FP_EINPUT, NULL, 0, (int)i + 1,
+						"quote inside an unquoted field");
 				*out++ = line[i++];
 			}
 		}

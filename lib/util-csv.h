@@ -18,10 +18,10 @@
 #define FP_CSV_MAX_FIELDS 512
 
 struct fp_csv_row {
-	size_t n;         /* number of fields (an empty line has one) */
-	const char **v;   /* the fields, unquoted and NUL-terminated */
-	size_t *len;      /* their lengths (a field may hold NUL bytes) */
-	int *col;         /* 1-based column where each field starts */
+	size_t n;	/* number of fields (an empty line has one) */
+	const char **v; /* the fields, unquoted and NUL-terminated */
+	size_t *len;	/* their lengths (a field may hold NUL bytes) */
+	int *col;	/* 1-based column where each field starts */
 };
 
 /*
@@ -30,7 +30,7 @@ struct fp_csv_row {
  * FP_EINPUT (bad quoting, or more than FP_CSV_MAX_FIELDS fields; @err has
  * the text and column) or FP_ENOMEM.
  */
-int fp_csv_split(struct fp_csv_row *row, struct fp_arena *arena, const char *line, size_t len,
-		 struct fp_err *err);
+int fp_csv_split(struct fp_csv_row *row, struct fp_arena *arena, const char *line,
+		 size_t len, struct fp_err *err);
 
 #endif

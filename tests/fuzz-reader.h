@@ -42,7 +42,8 @@ fp_fuzz_reader(const struct fp_reader *rd, const uint8_t *data, size_t size)
 		fp_arena_reset(&arena);
 		rd->detect(p, len);
 		fp_reader_detect(p, len);
-		if (rd->parse(state, &flow, &skip, &arena, p, len, &err) == FP_READ_FLOW &&
+		if (rd->parse(state, &flow, &skip, &arena, p, len, &err) ==
+			    FP_READ_FLOW &&
 		    fp_endpoint_normalize(&flow.src, &arena, &err) == 0 &&
 		    fp_endpoint_normalize(&flow.dst, &arena, &err) == 0) {
 			fp_buf_reset(&key);

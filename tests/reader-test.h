@@ -57,12 +57,15 @@ rt_parse(struct rt *t, const char *line)
 	fp_arena_reset(&t->arena);
 	memset(&t->err, 0, sizeof(t->err));
 	t->key[0][0] = t->key[1][0] = '\0';
-	r = t->rd->parse(t->state, &t->flow, &t->skip, &t->arena, line, strlen(line), &t->err);
+	r = t->rd->parse(t->state, &t->flow, &t->skip, &t->arena, line, strlen(line),
+			 &t->err);
 	if (r == FP_READ_FLOW) {
 		struct fp_buf b;
 
-		ck_assert_int_eq(fp_endpoint_normalize(&t->flow.src, &t->arena, &t->err), 0);
-		ck_assert_int_eq(fp_endpoint_normalize(&t->flow.dst, &t->arena, &t->err), 0);
+		ck_assert_int_eq(fp_endpoint_normalize(&t->flow.src, &t->arena, &t->err),
+				 0);
+		ck_assert_int_eq(fp_endpoint_normalize(&t->flow.dst, &t->arena, &t->err),
+				 0);
 		fp_buf_init(&b);
 		ck_assert_int_eq(fp_endpoint_key(&b, &t->flow.src), 0);
 		snprintf(t->key[0], sizeof(t->key[0]), "%s", fp_buf_str(&b));
@@ -76,8 +79,8 @@ rt_parse(struct rt *t, const char *line)
 
 struct rt_counts {
 	int flows, skipped, rejected;
-	long last_reject_line;      /* 1-based line of the last reject */
-	char last_reject[256];      /* its text */
+	long last_reject_line; /* 1-based line of the last reject */
+	char last_reject[256]; /* its text */
 };
 
 /*
@@ -126,31 +129,31 @@ rt_file(struct rt *t, const char *rel)
 }
 
 /* Assert that @line is rejected with exactly @text (and @column). */
-#define rt_rejects(t, line_, col_, text_)                                   \
-	do {                                                               \
-		ck_assert_int_eq(rt_parse((t), (line_)), FP_EINPUT);      \
-		ck_assert_int_eq((t)->err.code, FP_EINPUT);                \
-		ck_assert_str_eq((t)->err.text, (text_));                  \
-		ck_assert_int_eq((t)->err.column, (col_));                 \
+#define rt_rejects(t, line_, col_, text_)                                                \
+	do {                                                                             \
+		ck_assert_int_eq(rt_parse((t), (line_)), FP_EINPUT);                     \
+		ck_assert_int_eq((t)->err.code, FP_EINPUT);                              \
+		ck_assert_str_eq((t)->err.text, (text_));                                \
+		ck_assert_int_eq((t)->err.column, (col_));                               \
 	} while (0)
 
 /* Assert that @line is a flow between endpoints with keys @src and @dst. */
-#define rt_flow(t, line_, src_, dst_)                                         \
-	do {                                                               \
-		int r_ = rt_parse((t), (line_));                           \
-		if (r_ != FP_READ_FLOW)                                    \
-			ck_abort_msg("not a flow (%d): %s", r_, (t)->err.text); \
-		ck_assert_str_eq((t)->key[0], (src_));                     \
-		ck_assert_str_eq((t)->key[1], (dst_));                      \
+#define rt_flow(t, line_, src_, dst_)                                                    \
+	do {                                                                             \
+		int r_ = rt_parse((t), (line_));                                         \
+		if (r_ != FP_READ_FLOW)                                                  \
+			ck_abort_msg("not a flow (%d): %s", r_, (t)->err.text);          \
+		ck_assert_str_eq((t)->key[0], (src_));                                   \
+		ck_assert_str_eq((t)->key[1], (dst_));                                   \
 	} while (0)
 
 /* Assert that @line is skipped for @why. */
-#define rt_skips(t, line_, why_)                                             \
-	do {                                                               \
-		int r_ = rt_parse((t), (line_));                           \
-		if (r_ != FP_READ_SKIP)                                    \
-			ck_abort_msg("not skipped (%d): %s", r_, (t)->err.text); \
-		ck_assert_int_eq((t)->skip, (why_));                        \
+#define rt_skips(t, line_, why_)                                                         \
+	do {                                                                             \
+		int r_ = rt_parse((t), (line_));                                         \
+		if (r_ != FP_READ_SKIP)                                                  \
+			ck_abort_msg("not skipped (%d): %s", r_, (t)->err.text);         \
+		ck_assert_int_eq((t)->skip, (why_));                                     \
 	} while (0)
 
 #endif

@@ -9,9 +9,9 @@
 #include "lib/reader-antrea-np.h"
 #include "tests/reader-test.h"
 
-#define NP(dir, action, applied, sport, dport, proto, tail)                             \
+#define NP(dir, action, applied, sport, dport, proto, tail)                                 \
 	"2026/11/19 00:00:00.000001 IngressRule K8sNetworkPolicy:shop/allow-web <nil> " dir \
-	" " action " 190 " applied " 10.1.0.5 " sport " 10.1.0.9 " dport " " proto         \
+	" " action " 190 " applied " 10.1.0.5 " sport " 10.1.0.9 " dport " " proto          \
 	" 60 <nil>" tail
 
 START_TEST(test_np_reads_docs_examples)
@@ -43,9 +43,11 @@ START_TEST(test_np_sides_and_actions)
 	ck_assert_int_eq(t.flow.verdict, FP_VERDICT_FORWARDED);
 	ck_assert_int_eq(t.flow.port, 8080);
 	ck_assert_int_eq(t.flow.time, 1795046400);
-	rt_flow(&t, NP("Egress", "Reject", "shop/web-7d9f8b6c5d-x2k4q", "40000", "8080", "UDP",
-		       " [3 packets in 2.0s]"),
-		"1|shop|web|Deployment|web-7d9f8b6c5d-x2k4q|10.1.0.5|", "0|||||10.1.0.9|");
+	rt_flow(&t,
+		NP("Egress", "Reject", "shop/web-7d9f8b6c5d-x2k4q", "40000", "8080",
+		   "UDP", " [3 packets in 2.0s]"),
+		"1|shop|web|Deployment|web-7d9f8b6c5d-x2k4q|10.1.0.5|",
+		"0|||||10.1.0.9|");
 	ck_assert_int_eq(t.flow.verdict, FP_VERDICT_DROPPED);
 	ck_assert_int_eq(t.flow.count, 1);
 	rt_flow(&t, NP("Egress", "Redirect", "<nil>", "40000", "80", "TCP", ""),
@@ -55,7 +57,8 @@ START_TEST(test_np_sides_and_actions)
 		 FP_SKIP_VERDICT);
 	rt_skips(&t, NP("Egress", "Allow", "shop/api-0", "<nil>", "<nil>", "SCTP", ""),
 		 FP_SKIP_NOL4);
-	rt_flow(&t, NP("Egress", "Allow", "shop/api-0", "<nil>", "<nil>", "IPv6-ICMP", ""),
+	rt_flow(&t,
+		NP("Egress", "Allow", "shop/api-0", "<nil>", "<nil>", "IPv6-ICMP", ""),
 		"1|shop|api|StatefulSet|api-0|10.1.0.5|", "0|||||10.1.0.9|");
 	ck_assert_int_eq(t.flow.proto, FP_PROTO_ICMPV6);
 	rt_done(&t);
@@ -67,30 +70,38 @@ START_TEST(test_np_rejects_bad_values)
 	struct rt t;
 
 	rt_init(&t, &fp_reader_antrea_np);
-	rt_rejects(&t, NP("Ingress", "Allow", "shop/api-0", "40000", "65536", "TCP", ""), 131,
-		   "\"destination-port\": port outside 0-65535: \"65536\"");
-	rt_rejects(&t, NP("Ingress", "Allow", "shop/api-0", "40000", "80", "GRE", ""), 134,
-		   "\"protocol\": unknown protocol \"GRE\"");
+	rt_rejects(&t, NP("Ingress", "Allow", "shop/api-0", "40000", "65536", "TCP", ""),
+		   131, "\"destination-port\": port outside 0-65535: \"65536\"");
+	rt_rejects(&t, NP("Ingress", "Allow", "shop/api-0", "40000", "80", "GRE", ""),
+		   134, "\"protocol\": unknown protocol \"GRE\"");
 	rt_rejects(&t, NP("Ingress", "Maybe", "shop/api-0", "40000", "80", "TCP", ""), 86,
 		   "\"action\": unknown action \"Maybe\"");
-	rt_rejects(&t, NP("Sideways", "Allow", "shop/api-0", "40000", "80", "TCP", ""), 78,
-		   "\"direction\": expected Ingress or Egress, got \"Sideways\"");
+	rt_rejects(&t, NP("Sideways", "Allow", "shop/api-0", "40000", "80", "TCP", ""),
+		   78, "\"direction\": expected Ingress or Egress, got \"Sideways\"");
 	rt_rejects(&t, NP("Ingress", "Allow", "api-0", "40000", "80", "TCP", ""), 96,
 		   "\"applied-to\": expected \"namespace/pod\", got \"api-0\"");
 	rt_rejects(&t, NP("Ingress", "Allow", "Shop/api-0", "40000", "80", "TCP", ""), 96,
 		   "\"applied-to\": invalid namespace name \"Shop\"");
-	rt_rejects(&t, NP("Ingress", "Allow", "shop/api-0", "40000", "80", "TCP", " [3 packets]"),
-		   0, "expected 16 space-separated fields (and \"[N packets in D]\"), got 18");
-	rt_rejects(&t, NP("Ingress", "Allow", "shop/api-0", "40000", "80", "TCP", " 3 packets in 2s"),
+	rt_rejects(
+		&t,
+		NP("Ingress", "Allow", "shop/api-0", "40000", "80", "TCP",
+		   " [3 packets]"),
+		0,
+		"expected 16 space-separated fields (and \"[N packets in D]\"), got 18");
+	rt_rejects(&t,
+		   NP("Ingress", "Allow", "shop/api-0", "40000", "80", "TCP",
+		      " 3 packets in 2s"),
 		   147, "expected \"[N packets in DURATION]\" after the log label");
-	rt_rejects(&t,
-		   "2026/13/19 00:00:00.000001 IngressRule K8sNetworkPolicy <nil> Ingress Allow 1 "
-		   "a/b 10.1.0.5 1 10.1.0.9 2 TCP 60 <nil>",
-		   1, "\"time\": not a time: \"2026/13/19 00:00:00.000001\"");
-	rt_rejects(&t,
-		   "2026/11/19 00:00:00.000001 IngressRule K8sNetworkPolicy <nil> Ingress Allow 1 "
-		   "a/b 10.1.0.5 1 10.1.0 2 TCP 60 <nil>",
-		   94, "\"destination-ip\": not an IP address: \"10.1.0\"");
+	rt_rejects(
+		&t,
+		"2026/13/19 00:00:00.000001 IngressRule K8sNetworkPolicy <nil> Ingress Allow 1 "
+		"a/b 10.1.0.5 1 10.1.0.9 2 TCP 60 <nil>",
+		1, "\"time\": not a time: \"2026/13/19 00:00:00.000001\"");
+	rt_rejects(
+		&t,
+		"2026/11/19 00:00:00.000001 IngressRule K8sNetworkPolicy <nil> Ingress Allow 1 "
+		"a/b 10.1.0.5 1 10.1.0 2 TCP 60 <nil>",
+		94, "\"destination-ip\": not an IP address: \"10.1.0\"");
 	rt_done(&t);
 }
 END_TEST

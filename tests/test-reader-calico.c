@@ -12,16 +12,17 @@
 #include "tests/reader-test.h"
 
 /* A pod-to-pod record; tests replace the parts they are about. */
-#define REC(src_type, src_name, src_aggr, dst_type, dst_port, proto, action, reporter, extra) \
-	"{\"start_time\":1795046400,\"end_time\":1795046700,"                               \
-	"\"source_ip\":\"10.1.0.5\",\"source_name\":" src_name ","                            \
-	"\"source_name_aggr\":" src_aggr ",\"source_namespace\":\"shop\","                     \
-	"\"source_type\":\"" src_type "\",\"source_labels\":{\"labels\":[\"app=web\","          \
-	"\"pod-template-hash=7d9f8b6c5d\"]},"                                                   \
-	"\"dest_ip\":\"10.1.0.9\",\"dest_name\":\"api-0\",\"dest_name_aggr\":\"api-*\","         \
-	"\"dest_namespace\":\"shop\",\"dest_type\":\"" dst_type "\","                          \
-	"\"dest_labels\":{\"labels\":[\"app=api\"]},\"dest_port\":" dst_port ","               \
-	"\"proto\":" proto ",\"action\":\"" action "\",\"reporter\":\"" reporter "\","         \
+#define REC(src_type, src_name, src_aggr, dst_type, dst_port, proto, action, reporter,   \
+	    extra)                                                                       \
+	"{\"start_time\":1795046400,\"end_time\":1795046700,"                            \
+	"\"source_ip\":\"10.1.0.5\",\"source_name\":" src_name ","                       \
+	"\"source_name_aggr\":" src_aggr ",\"source_namespace\":\"shop\","               \
+	"\"source_type\":\"" src_type "\",\"source_labels\":{\"labels\":[\"app=web\","   \
+	"\"pod-template-hash=7d9f8b6c5d\"]},"                                            \
+	"\"dest_ip\":\"10.1.0.9\",\"dest_name\":\"api-0\",\"dest_name_aggr\":\"api-*\"," \
+	"\"dest_namespace\":\"shop\",\"dest_type\":\"" dst_type "\","                    \
+	"\"dest_labels\":{\"labels\":[\"app=api\"]},\"dest_port\":" dst_port ","         \
+	"\"proto\":" proto ",\"action\":\"" action "\",\"reporter\":\"" reporter "\","   \
 	"\"num_flows\":3" extra "}"
 
 /* Expand WEB (two arguments) before REC counts its arguments. */
@@ -65,9 +66,10 @@ START_TEST(test_calico_rejects_docs_trailing_comma)
 	ck_assert_int_eq(c.skipped, 58);
 	ck_assert_int_eq(c.rejected, 1);
 	ck_assert_int_eq(c.last_reject_line, 59);
-	ck_assert_str_eq(c.last_reject,
-			 "invalid JSON: trailing comma before ']' (line 43, column 50 of the "
-			 "59-line object ending here)");
+	ck_assert_str_eq(
+		c.last_reject,
+		"invalid JSON: trailing comma before ']' (line 43, column 50 of the "
+		"59-line object ending here)");
 	rt_done(&t);
 }
 END_TEST
@@ -145,20 +147,24 @@ START_TEST(test_calico_staged_deny_is_audit)
 	struct rt t;
 
 	rt_init(&t, &fp_reader_calico);
-	rt_parse(&t, R("wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst",
-			 ",\"policies\":{\"pending_policies\":[\"1|t|ns/staged:t.p|deny|0\","
-			 "\"0|t|ns/t.q|pass|2\"]}"));
+	rt_parse(&t,
+		 R("wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst",
+		   ",\"policies\":{\"pending_policies\":[\"1|t|ns/staged:t.p|deny|0\","
+		   "\"0|t|ns/t.q|pass|2\"]}"));
 	ck_assert_int_eq(t.flow.verdict, FP_VERDICT_AUDIT);
 	/* a staged deny after an allow that comes first decides nothing */
-	rt_parse(&t, R("wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst",
-			 ",\"policies\":{\"pending_policies\":[\"1|t|ns/staged:t.p|deny|0\","
-			 "\"0|t|ns/t.q|allow|2\"]}"));
+	rt_parse(&t,
+		 R("wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst",
+		   ",\"policies\":{\"pending_policies\":[\"1|t|ns/staged:t.p|deny|0\","
+		   "\"0|t|ns/t.q|allow|2\"]}"));
 	ck_assert_int_eq(t.flow.verdict, FP_VERDICT_FORWARDED);
-	rt_rejects(&t,
-		   R("wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst",
-		       ",\"policies\":{\"pending_policies\":[\"deny\"]}"),
-		   0, "\"policies.pending_policies[0]\": expected \"index|tier|name|action|rule\", "
-		      "got \"deny\"");
+	rt_rejects(
+		&t,
+		R("wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst",
+		  ",\"policies\":{\"pending_policies\":[\"deny\"]}"),
+		0,
+		"\"policies.pending_policies[0]\": expected \"index|tier|name|action|rule\", "
+		"got \"deny\"");
 	rt_done(&t);
 }
 END_TEST
@@ -196,8 +202,9 @@ START_TEST(test_calico_host_endpoints)
 	struct rt t;
 
 	rt_init(&t, &fp_reader_calico);
-	rt_flow(&t, R("hep", "\"node-a\"", "\"node-a\"", "wep", "10250", "\"tcp\"", "allow", "dst",
-			""),
+	rt_flow(&t,
+		R("hep", "\"node-a\"", "\"node-a\"", "wep", "10250", "\"tcp\"", "allow",
+		  "dst", ""),
 		"3|||||10.1.0.5|", API_KEY);
 	rt_flow(&t, R("wep", WEB, "hep", "22", "6", "allow", "src", ""), WEB_KEY,
 		"3|||||10.1.0.9|");
@@ -214,8 +221,8 @@ START_TEST(test_calico_elasticsearch_hit)
 
 	rt_init(&t, &fp_reader_calico);
 	rt_flow(&t,
-		"{\"_index\":\"tigera_secure_ee_flows.cluster.2026\",\"_id\":\"x\",\"_source\":"
-		R("wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst", "") "}",
+		"{\"_index\":\"tigera_secure_ee_flows.cluster.2026\",\"_id\":\"x\",\"_source\":" R(
+			"wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst", "") "}",
 		WEB_KEY, API_KEY);
 	rt_done(&t);
 }
@@ -238,36 +245,46 @@ START_TEST(test_calico_rejects_bad_values)
 		   "\"reporter\": expected \"src\" or \"dst\", got \"both\"");
 	rt_rejects(&t, R("pod", WEB, "wep", "80", "\"tcp\"", "allow", "dst", ""), 0,
 		   "\"source_type\": unknown endpoint type \"pod\"");
-	rt_rejects(&t, R("wep", "\"Web_1\"", "\"-\"", "wep", "80", "\"tcp\"", "allow", "dst", ""),
+	rt_rejects(&t,
+		   R("wep", "\"Web_1\"", "\"-\"", "wep", "80", "\"tcp\"", "allow", "dst",
+		     ""),
 		   0, "\"source_name\": invalid pod name \"Web_1\"");
 	rt_rejects(&t, R("wep", WEB, "wep", "null", "\"tcp\"", "allow", "dst", ""), 0,
 		   "\"dest_port\": missing for TCP");
-	rt_rejects(&t,
-		   "{\"start_time\":\"yesterday\",\"source_type\":\"net\",\"dest_type\":\"net\","
-		   "\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\",\"reporter\":\"src\"}",
-		   0, "\"start_time\": not a time: \"yesterday\"");
-	rt_rejects(&t,
-		   "{\"start_time\":1,\"source_type\":\"net\",\"source_ip\":\"64.6.160\","
-		   "\"dest_type\":\"net\",\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\","
-		   "\"reporter\":\"src\"}",
-		   0, "\"source_ip\": not an IP address: \"64.6.160\"");
-	rt_rejects(&t,
-		   "{\"start_time\":1,\"source_type\":\"wep\",\"source_namespace\":\"../etc\","
-		   "\"dest_type\":\"net\",\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\","
-		   "\"reporter\":\"src\"}",
-		   0, "\"source_namespace\": invalid namespace name \"../etc\"");
-	rt_rejects(&t,
-		   "{\"start_time\":1,\"source_type\":\"wep\",\"source_namespace\":\"a\","
-		   "\"source_labels\":{\"labels\":[\"app=x y\"]},\"dest_type\":\"net\","
-		   "\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\",\"reporter\":\"src\"}",
-		   0, "\"source_labels.labels[0]\": invalid value \"x y\" for label \"app\"");
-	rt_rejects(&t,
-		   "{\"start_time\":1,\"source_type\":\"wep\",\"source_namespace\":\"a\","
-		   "\"source_labels\":{\"labels\":[\"app\"]},\"dest_type\":\"net\","
-		   "\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\",\"reporter\":\"src\"}",
-		   0, "\"source_labels.labels[0]\": label without '=': \"app\"");
-	rt_rejects(&t, R("wep", WEB, "wep", "80", "\"tcp\"", "allow", "dst", ",\"num_flows\":0"),
-		   494, "invalid JSON: duplicate object key near '\"num_flows\"'");
+	rt_rejects(
+		&t,
+		"{\"start_time\":\"yesterday\",\"source_type\":\"net\",\"dest_type\":\"net\","
+		"\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\",\"reporter\":\"src\"}",
+		0, "\"start_time\": not a time: \"yesterday\"");
+	rt_rejects(
+		&t,
+		"{\"start_time\":1,\"source_type\":\"net\",\"source_ip\":\"64.6.160\","
+		"\"dest_type\":\"net\",\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\","
+		"\"reporter\":\"src\"}",
+		0, "\"source_ip\": not an IP address: \"64.6.160\"");
+	rt_rejects(
+		&t,
+		"{\"start_time\":1,\"source_type\":\"wep\",\"source_namespace\":\"../etc\","
+		"\"dest_type\":\"net\",\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\","
+		"\"reporter\":\"src\"}",
+		0, "\"source_namespace\": invalid namespace name \"../etc\"");
+	rt_rejects(
+		&t,
+		"{\"start_time\":1,\"source_type\":\"wep\",\"source_namespace\":\"a\","
+		"\"source_labels\":{\"labels\":[\"app=x y\"]},\"dest_type\":\"net\","
+		"\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\",\"reporter\":\"src\"}",
+		0,
+		"\"source_labels.labels[0]\": invalid value \"x y\" for label \"app\"");
+	rt_rejects(
+		&t,
+		"{\"start_time\":1,\"source_type\":\"wep\",\"source_namespace\":\"a\","
+		"\"source_labels\":{\"labels\":[\"app\"]},\"dest_type\":\"net\","
+		"\"proto\":\"tcp\",\"dest_port\":1,\"action\":\"allow\",\"reporter\":\"src\"}",
+		0, "\"source_labels.labels[0]\": label without '=': \"app\"");
+	rt_rejects(
+		&t,
+		R("wep", WEB, "wep", "80", "\"tcp\"", "allow", "dst", ",\"num_flows\":0"),
+		494, "invalid JSON: duplicate object key near '\"num_flows\"'");
 	rt_rejects(&t, "[1]", 0, "expected a JSON object, got array");
 	rt_done(&t);
 }
@@ -282,14 +299,16 @@ START_TEST(test_calico_multiline_limits)
 	rt_skips(&t, "{", FP_SKIP_PART);
 	rt_skips(&t, "  \"start_time\": 1,", FP_SKIP_PART);
 	ck_assert_int_eq(t.rd->finish(t.state, &t.err), FP_EINPUT);
-	ck_assert_str_eq(t.err.text, "the file ends inside a multi-line JSON object (2 lines)");
+	ck_assert_str_eq(t.err.text,
+			 "the file ends inside a multi-line JSON object (2 lines)");
 	/* A stray "{" does not swallow the rest of the file. */
 	rt_skips(&t, "{", FP_SKIP_PART);
 	for (int i = 1; i < 4096; i++)
 		rt_skips(&t, "\"x\": [1,", FP_SKIP_PART);
 	ck_assert_int_eq(rt_parse(&t, "\"x\": 1,"), FP_EINPUT);
-	ck_assert_str_eq(t.err.text, "a multi-line JSON object longer than 4096 lines or "
-				     "1048576 bytes: given up, reading the next lines on their own");
+	ck_assert_str_eq(t.err.text,
+			 "a multi-line JSON object longer than 4096 lines or "
+			 "1048576 bytes: given up, reading the next lines on their own");
 	rt_flow(&t, R("wep", WEB, "wep", "8080", "\"tcp\"", "allow", "dst", ""), WEB_KEY,
 		API_KEY);
 	ck_assert_int_eq(t.rd->finish(t.state, &t.err), 0);

@@ -71,9 +71,11 @@ START_TEST(test_csv_bounds_fields)
 
 	memset(line, ',', sizeof(line) - 1);
 	line[sizeof(line) - 1] = '\0';
-	ck_assert_int_eq(fp_csv_split(&row, &arena, line, FP_CSV_MAX_FIELDS - 1, NULL), 0);
+	ck_assert_int_eq(fp_csv_split(&row, &arena, line, FP_CSV_MAX_FIELDS - 1, NULL),
+			 0);
 	ck_assert_int_eq(row.n, FP_CSV_MAX_FIELDS);
-	ck_assert_int_eq(fp_csv_split(&row, &arena, line, FP_CSV_MAX_FIELDS, &err), FP_EINPUT);
+	ck_assert_int_eq(fp_csv_split(&row, &arena, line, FP_CSV_MAX_FIELDS, &err),
+			 FP_EINPUT);
 	ck_assert_str_eq(err.text, "more than 512 fields");
 }
 END_TEST
@@ -142,7 +144,8 @@ START_TEST(test_common_rejects_values)
 	ck_assert_str_eq(perr(bad_port_text), "\"port\": not a port number: \"-1\"");
 	ck_assert_str_eq(perr(bad_addr), "\"ip\": not an IP address: \"10.0.0.256\"");
 	ck_assert_str_eq(perr(bad_proto), "\"proto\": unknown protocol \"GRE\"");
-	ck_assert_str_eq(perr(bad_count), "\"count\": a count must be 1 to 1000000000000, not 0");
+	ck_assert_str_eq(perr(bad_count),
+			 "\"count\": a count must be 1 to 1000000000000, not 0");
 	ck_assert_str_eq(perr(bad_time), "\"time\": not a time: \"2026-02-30 00:00:00\"");
 }
 END_TEST
@@ -180,9 +183,11 @@ START_TEST(test_common_times)
 	ck_assert_int_eq(t("1795046400"), 1795046400);
 	ck_assert_int_eq(t("1795046400.75"), 1795046400);
 	ck_assert_int_eq(t("2026-11-19 01:00:00+01:00"), 1795046400);
-	ck_assert_int_eq(fp_reader__time(&(int64_t){ 0 }, "t", "2026/11-19 00:00:00", 19, NULL),
+	ck_assert_int_eq(
+		fp_reader__time(&(int64_t){ 0 }, "t", "2026/11-19 00:00:00", 19, NULL),
+		FP_EINPUT);
+	ck_assert_int_eq(fp_reader__time(&(int64_t){ 0 }, "t", "1e9", 3, NULL),
 			 FP_EINPUT);
-	ck_assert_int_eq(fp_reader__time(&(int64_t){ 0 }, "t", "1e9", 3, NULL), FP_EINPUT);
 }
 END_TEST
 
@@ -191,21 +196,25 @@ START_TEST(test_common_labels)
 	struct fp_endpoint ep = { 0 };
 	struct fp_err err = { 0 };
 
-	ck_assert_int_eq(fp_reader__labels_text(&ep, &arena, "l", "app=web,tier=", 13, NULL), 0);
+	ck_assert_int_eq(
+		fp_reader__labels_text(&ep, &arena, "l", "app=web,tier=", 13, NULL), 0);
 	ck_assert_int_eq(ep.n_labels, 2);
 	ck_assert_str_eq(ep.labels[1].key, "tier");
 	ck_assert_str_eq(ep.labels[1].value, "");
-	ck_assert_int_eq(fp_reader__labels_text(&ep, &arena, "l", "{\"a.io/x\":\"1\"}", 14, NULL),
-			 0);
+	ck_assert_int_eq(
+		fp_reader__labels_text(&ep, &arena, "l", "{\"a.io/x\":\"1\"}", 14, NULL),
+		0);
 	ck_assert_int_eq(ep.n_labels, 3);
-	ck_assert_int_eq(fp_reader__labels_text(&ep, &arena, "l", "a=1,", 4, &err), FP_EINPUT);
+	ck_assert_int_eq(fp_reader__labels_text(&ep, &arena, "l", "a=1,", 4, &err),
+			 FP_EINPUT);
 	ck_assert_str_eq(err.text, "\"l\": labels end with ','");
 	fp_err_clear(&err);
 	ck_assert_int_eq(fp_reader__labels_text(&ep, &arena, "l", "{\"a\":1}", 7, &err),
 			 FP_EINPUT);
 	ck_assert_str_eq(err.text, "\"l\": label \"a\": expected string, got integer");
 	fp_err_clear(&err);
-	ck_assert_int_eq(fp_reader__labels_text(&ep, &arena, "l", "-bad=1", 6, &err), FP_EINPUT);
+	ck_assert_int_eq(fp_reader__labels_text(&ep, &arena, "l", "-bad=1", 6, &err),
+			 FP_EINPUT);
 	ck_assert_str_eq(err.text, "\"l\": invalid label key \"-bad\"");
 }
 END_TEST
@@ -217,12 +226,16 @@ START_TEST(test_common_json_trailing_comma)
 	struct fp_err err = { 0 };
 	const char *text = "{\n \"a\": [1,\n  2, ]\n}";
 
-	ck_assert_int_eq(fp_reader__json_load(&j, &line, text, strlen(text), &err), FP_EINPUT);
+	ck_assert_int_eq(fp_reader__json_load(&j, &line, text, strlen(text), &err),
+			 FP_EINPUT);
 	ck_assert_int_eq(line, 3);
-	fp_assert_err(&err, FP_EINPUT, "", 0, 4, "invalid JSON: trailing comma before ']'");
+	fp_assert_err(&err, FP_EINPUT, "", 0, 4,
+		      "invalid JSON: trailing comma before ']'");
 	fp_err_clear(&err);
-	ck_assert_int_eq(fp_reader__json_load(&j, &line, "{\"a\":1,}", 8, &err), FP_EINPUT);
-	fp_assert_err(&err, FP_EINPUT, "", 0, 7, "invalid JSON: trailing comma before '}'");
+	ck_assert_int_eq(fp_reader__json_load(&j, &line, "{\"a\":1,}", 8, &err),
+			 FP_EINPUT);
+	fp_assert_err(&err, FP_EINPUT, "", 0, 7,
+		      "invalid JSON: trailing comma before '}'");
 	fp_err_clear(&err);
 	ck_assert_int_eq(fp_reader__json_load(&j, &line, "{\"a\":1,\"a\":2}", 13, &err),
 			 FP_EINPUT);
@@ -259,25 +272,32 @@ detect(const char *line)
 
 START_TEST(test_detect_picks_each_format)
 {
-	ck_assert_str_eq(detect("{\"flow\":{\"time\":\"2026-11-19T00:00:00Z\"}}"), "hubble");
+	ck_assert_str_eq(detect("{\"flow\":{\"time\":\"2026-11-19T00:00:00Z\"}}"),
+			 "hubble");
 	ck_assert_str_eq(detect("{\"start_time\":1,\"source_type\":\"wep\"}"), "calico");
 	ck_assert_str_eq(detect("{\"connection\":{},\"disposition\":\"allow\"}"), "gke");
-	ck_assert_str_eq(detect("{\"level\":\"info\",\"msg\":\"Flow Info: \",\"Src IP\":\"a\"}"),
-			 "eks");
-	ck_assert_str_eq(detect("2024-09-23T12:36:53Z s Node: n;SIP: 1.1.1.1;SPORT: 1;DIP: "
-				"1.1.1.2;DPORT: 53;PROTOCOL: UDP;PolicyVerdict: ACCEPT"),
-			 "eks");
-	ck_assert_str_eq(detect("1637706961,1637706973,10.10.0.79,10.10.0.80,44752,5201,TCP,a,b,"
-				"c,d,e,f,,0,,,,,,,,,,,,,"),
-			 "antrea-csv");
-	ck_assert_str_eq(detect("2023/07/04 12:31:02.801442 IngressRule K8sNetworkPolicy:d/a "
-				"<nil> Ingress Allow 190 default/nettool 10.10.1.13 57050 "
-				"10.10.1.7 80 TCP 60 <nil>"),
-			 "antrea-np");
-	ck_assert_str_eq(detect("\"flowStartSeconds\",\"sourceIP\",\"destinationIP\""), "theia");
-	ck_assert_str_eq(detect("{\"flowStartSeconds\":\"2021-11-23 22:36:01\",\"sourceIP\":"
-				"\"10.0.0.1\",\"destinationIP\":\"10.0.0.2\"}"),
+	ck_assert_str_eq(
+		detect("{\"level\":\"info\",\"msg\":\"Flow Info: \",\"Src IP\":\"a\"}"),
+		"eks");
+	ck_assert_str_eq(
+		detect("2024-09-23T12:36:53Z s Node: n;SIP: 1.1.1.1;SPORT: 1;DIP: "
+		       "1.1.1.2;DPORT: 53;PROTOCOL: UDP;PolicyVerdict: ACCEPT"),
+		"eks");
+	ck_assert_str_eq(
+		detect("1637706961,1637706973,10.10.0.79,10.10.0.80,44752,5201,TCP,a,b,"
+		       "c,d,e,f,,0,,,,,,,,,,,,,"),
+		"antrea-csv");
+	ck_assert_str_eq(
+		detect("2023/07/04 12:31:02.801442 IngressRule K8sNetworkPolicy:d/a "
+		       "<nil> Ingress Allow 190 default/nettool 10.10.1.13 57050 "
+		       "10.10.1.7 80 TCP 60 <nil>"),
+		"antrea-np");
+	ck_assert_str_eq(detect("\"flowStartSeconds\",\"sourceIP\",\"destinationIP\""),
 			 "theia");
+	ck_assert_str_eq(
+		detect("{\"flowStartSeconds\":\"2021-11-23 22:36:01\",\"sourceIP\":"
+		       "\"10.0.0.1\",\"destinationIP\":\"10.0.0.2\"}"),
+		"theia");
 	ck_assert_str_eq(detect("time,count,src_ip,dst_ip,proto,port,verdict"), "native");
 	ck_assert_str_eq(detect("{\"time\":1,\"src\":{},\"dst\":{},\"proto\":\"TCP\","
 				"\"verdict\":\"FORWARDED\"}"),
@@ -288,13 +308,16 @@ END_TEST
 START_TEST(test_detect_refuses_others)
 {
 	ck_assert_str_eq(detect("{"), "none");
-	ck_assert_str_eq(detect("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[]}"), "none");
-	ck_assert_str_eq(detect("2 123456789010 eni-1235b8ca123456789 172.31.16.139 "
-				"172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK"),
+	ck_assert_str_eq(detect("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[]}"),
 			 "none");
-	ck_assert_str_eq(detect("Aug  4 16:14:12 bastion calico-felix[312412]: INFO <nil> "
-				"<nil>:  action=\"deny\" dstIP=\"147.75.40.148\""),
-			 "none");
+	ck_assert_str_eq(
+		detect("2 123456789010 eni-1235b8ca123456789 172.31.16.139 "
+		       "172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK"),
+		"none");
+	ck_assert_str_eq(
+		detect("Aug  4 16:14:12 bastion calico-felix[312412]: INFO <nil> "
+		       "<nil>:  action=\"deny\" dstIP=\"147.75.40.148\""),
+		"none");
 	ck_assert_str_eq(detect("hello, world"), "none");
 	ck_assert_str_eq(detect(""), "none");
 }

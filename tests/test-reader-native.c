@@ -61,11 +61,14 @@ START_TEST(test_native_csv)
 	struct rt t;
 
 	rt_init(&t, &fp_reader_native);
-	rt_skips(&t, "first_seen,last_seen,count,src.namespace,src.pod,src.labels,dst_ip,proto,"
-		     "port,verdict",
-		 FP_SKIP_NONFLOW);
-	rt_flow(&t, "2026-11-19T08:00:00Z,2026-11-19T08:00:59Z,5,shop,web-7d9f8b6c5d-x2k4q,"
-		    "\"app=web,tier=front\",10.1.0.9,TCP,8080,FORWARDED",
+	rt_skips(
+		&t,
+		"first_seen,last_seen,count,src.namespace,src.pod,src.labels,dst_ip,proto,"
+		"port,verdict",
+		FP_SKIP_NONFLOW);
+	rt_flow(&t,
+		"2026-11-19T08:00:00Z,2026-11-19T08:00:59Z,5,shop,web-7d9f8b6c5d-x2k4q,"
+		"\"app=web,tier=front\",10.1.0.9,TCP,8080,FORWARDED",
 		"1|shop|web|Deployment|||app=web,tier=front", "0|||||10.1.0.9|");
 	ck_assert_int_eq(t.flow.count, 5);
 	ck_assert_int_eq(t.flow.last, 1795075259);
@@ -86,48 +89,74 @@ START_TEST(test_native_rejects_bad_values)
 	struct rt t;
 
 	rt_init(&t, &fp_reader_native);
-#define J(body) "{\"time\":1795075200,\"proto\":\"TCP\",\"port\":80,\"verdict\":\"FORWARDED\"," body "}"
+#define J(body)                                                                              \
+	"{\"time\":1795075200,\"proto\":\"TCP\",\"port\":80,\"verdict\":\"FORWARDED\"," body \
+	"}"
 	rt_rejects(&t, J("\"src\":{\"ip\":\"10.0.0\"},\"dst\":{\"ip\":\"10.0.0.2\"}"), 0,
 		   "\"src_ip\": not an IP address: \"10.0.0\"");
-	rt_rejects(&t, J("\"src\":{\"kind\":\"world\",\"namespace\":\"x\"},\"dst\":{\"ip\":\"10.0.0.2\"}"),
-		   0, "\"src_namespace\": only a pod has one, not a world endpoint");
-	rt_rejects(&t, J("\"src\":{\"kind\":\"planet\"},\"dst\":{\"ip\":\"10.0.0.2\"}"), 0,
-		   "\"src_kind\": unknown kind \"planet\" (pod, host, remote-node, world, "
-		   "kube-apiserver, other, unknown)");
+	rt_rejects(
+		&t,
+		J("\"src\":{\"kind\":\"world\",\"namespace\":\"x\"},\"dst\":{\"ip\":\"10.0.0.2\"}"),
+		0, "\"src_namespace\": only a pod has one, not a world endpoint");
+	rt_rejects(
+		&t, J("\"src\":{\"kind\":\"planet\"},\"dst\":{\"ip\":\"10.0.0.2\"}"), 0,
+		"\"src_kind\": unknown kind \"planet\" (pod, host, remote-node, world, "
+		"kube-apiserver, other, unknown)");
 	rt_rejects(&t, J("\"src\":{\"pod\":\"a\"},\"dst\":{\"ip\":\"10.0.0.2\"}"), 0,
 		   "\"src_namespace\": a pod without a namespace");
 	rt_rejects(&t, J("\"src\":{},\"dst\":{\"ip\":\"10.0.0.2\"}"), 0,
 		   "\"src\": no address, namespace or kind");
-	rt_rejects(&t, J("\"src\":{\"namespace\":\"a\",\"labels\":{\"-x\":\"1\"}},\"dst\":{\"ip\":\"10.0.0.2\"}"),
-		   0, "\"src_labels\": invalid label key \"-x\"");
-	rt_rejects(&t, J("\"src\":{\"namespace\":\"a\",\"workload_kind\":\"Deployment\"},\"dst\":{\"ip\":\"10.0.0.2\"}"),
-		   0, "\"src_workload_kind\": a workload kind without a workload");
-	rt_rejects(&t, J("\"count\":0,\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}"), 0,
-		   "\"count\": a count must be 1 to 1000000000000, not 0");
-	rt_rejects(&t, J("\"first_seen\":1,\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}"),
-		   0, "\"first_seen\": give either \"time\" or \"first_seen\"");
+	rt_rejects(
+		&t,
+		J("\"src\":{\"namespace\":\"a\",\"labels\":{\"-x\":\"1\"}},\"dst\":{\"ip\":\"10.0.0.2\"}"),
+		0, "\"src_labels\": invalid label key \"-x\"");
+	rt_rejects(
+		&t,
+		J("\"src\":{\"namespace\":\"a\",\"workload_kind\":\"Deployment\"},\"dst\":{\"ip\":\"10.0.0.2\"}"),
+		0, "\"src_workload_kind\": a workload kind without a workload");
+	rt_rejects(
+		&t,
+		J("\"count\":0,\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}"),
+		0, "\"count\": a count must be 1 to 1000000000000, not 0");
+	rt_rejects(
+		&t,
+		J("\"first_seen\":1,\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}"),
+		0, "\"first_seen\": give either \"time\" or \"first_seen\"");
 #undef J
-	rt_rejects(&t, "{\"time\":1795075200,\"last_seen\":1,\"proto\":\"TCP\",\"port\":80,"
-		   "\"verdict\":\"FORWARDED\",\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
-		   0, "\"last_seen\": before the first time");
-	rt_rejects(&t, "{\"time\":1795075200,\"proto\":\"TCP\",\"port\":65536,"
-		   "\"verdict\":\"FORWARDED\",\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
-		   0, "\"port\": port outside 0-65535: \"65536\"");
-	rt_rejects(&t, "{\"time\":1795075200,\"proto\":\"TCP\",\"verdict\":\"FORWARDED\","
+	rt_rejects(
+		&t,
+		"{\"time\":1795075200,\"last_seen\":1,\"proto\":\"TCP\",\"port\":80,"
+		"\"verdict\":\"FORWARDED\",\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
+		0, "\"last_seen\": before the first time");
+	rt_rejects(
+		&t,
+		"{\"time\":1795075200,\"proto\":\"TCP\",\"port\":65536,"
+		"\"verdict\":\"FORWARDED\",\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
+		0, "\"port\": port outside 0-65535: \"65536\"");
+	rt_rejects(&t,
+		   "{\"time\":1795075200,\"proto\":\"TCP\",\"verdict\":\"FORWARDED\","
 		   "\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
 		   0, "\"port\": missing for TCP");
-	rt_rejects(&t, "{\"time\":1795075200,\"proto\":\"ESP\",\"port\":1,\"verdict\":\"FORWARDED\","
+	rt_rejects(
+		&t,
+		"{\"time\":1795075200,\"proto\":\"ESP\",\"port\":1,\"verdict\":\"FORWARDED\","
+		"\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
+		0, "\"proto\": unknown protocol \"ESP\"");
+	rt_rejects(
+		&t,
+		"{\"time\":\"soon\",\"proto\":\"TCP\",\"port\":1,\"verdict\":\"FORWARDED\","
+		"\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
+		0, "\"time\": not a time: \"soon\"");
+	rt_rejects(&t,
+		   "{\"time\":1,\"proto\":\"TCP\",\"port\":1,\"verdict\":\"ALLOWED\","
 		   "\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
-		   0, "\"proto\": unknown protocol \"ESP\"");
-	rt_rejects(&t, "{\"time\":\"soon\",\"proto\":\"TCP\",\"port\":1,\"verdict\":\"FORWARDED\","
-		   "\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
-		   0, "\"time\": not a time: \"soon\"");
-	rt_rejects(&t, "{\"time\":1,\"proto\":\"TCP\",\"port\":1,\"verdict\":\"ALLOWED\","
-		   "\"src\":{\"ip\":\"10.0.0.1\"},\"dst\":{\"ip\":\"10.0.0.2\"}}",
-		   0, "\"verdict\": unknown verdict \"ALLOWED\" (FORWARDED, DROPPED, AUDIT, "
-		      "REDIRECTED)");
-	rt_rejects(&t, "time,src_ip,dst_ipp,proto,port,verdict", 13, "unknown column \"dst_ipp\"");
-	rt_rejects(&t, "1,10.0.0.1,10.0.0.2,TCP,1,FORWARDED", 0, "a CSV row before the header line that names the columns");
+		   0,
+		   "\"verdict\": unknown verdict \"ALLOWED\" (FORWARDED, DROPPED, AUDIT, "
+		   "REDIRECTED)");
+	rt_rejects(&t, "time,src_ip,dst_ipp,proto,port,verdict", 13,
+		   "unknown column \"dst_ipp\"");
+	rt_rejects(&t, "1,10.0.0.1,10.0.0.2,TCP,1,FORWARDED", 0,
+		   "a CSV row before the header line that names the columns");
 	rt_rejects(&t, "time,src_ip,src.ip", 13, "column \"src_ip\" given twice");
 	rt_skips(&t, "time,src_ip,dst_ip,proto,port,verdict", FP_SKIP_NONFLOW);
 	rt_rejects(&t, "1,10.0.0.1,10.0.0.2,TCP,1,FORWARDED,extra", 0,

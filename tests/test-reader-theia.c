@@ -10,11 +10,11 @@
 #include "lib/reader-theia.h"
 #include "tests/reader-test.h"
 
-#define HEADER                                                                              \
-	"\"flowStartSeconds\",\"sourceIP\",\"destinationIP\",\"sourceTransportPort\","     \
-	"\"destinationTransportPort\",\"protocolIdentifier\",\"sourcePodName\","           \
-	"\"sourcePodNamespace\",\"destinationPodName\",\"destinationPodNamespace\","       \
-	"\"ingressNetworkPolicyRuleAction\",\"egressNetworkPolicyRuleAction\","            \
+#define HEADER                                                                           \
+	"\"flowStartSeconds\",\"sourceIP\",\"destinationIP\",\"sourceTransportPort\","   \
+	"\"destinationTransportPort\",\"protocolIdentifier\",\"sourcePodName\","         \
+	"\"sourcePodNamespace\",\"destinationPodName\",\"destinationPodNamespace\","     \
+	"\"ingressNetworkPolicyRuleAction\",\"egressNetworkPolicyRuleAction\","          \
 	"\"sourcePodLabels\",\"destinationPodLabels\""
 
 #define WEB_KEY "1|shop|web|Deployment|||app=web"
@@ -31,8 +31,9 @@ START_TEST(test_theia_reads_csv_and_json)
 	ck_assert_int_eq(c.skipped, 1);
 	ck_assert_int_eq(c.rejected, 0);
 	ck_assert_str_eq(t.key[0], "1|antrea-test-b|client|Deployment|||app=client");
-	ck_assert_str_eq(t.key[1], "1|antrea-test-b|perftest-b|Pod|||antrea-e2e=perftest-b,"
-				   "app=iperf");
+	ck_assert_str_eq(t.key[1],
+			 "1|antrea-test-b|perftest-b|Pod|||antrea-e2e=perftest-b,"
+			 "app=iperf");
 	ck_assert_int_eq(t.flow.verdict, FP_VERDICT_FORWARDED);
 	ck_assert_int_eq(t.flow.time, 1637707010);
 	memcpy(first, t.key, sizeof(first));
@@ -61,7 +62,8 @@ START_TEST(test_theia_rows)
 		WEB_KEY, "1|shop|api|StatefulSet|api-0|10.1.0.9|");
 	ck_assert_int_eq(t.flow.time, 1795046400);
 	ck_assert_int_eq(t.flow.verdict, FP_VERDICT_FORWARDED);
-	rt_flow(&t, "1795046400,\"10.1.0.5\",\"10.1.0.9\",0,0,1,\"\",\"\",\"\",\"\",3,0,\"\",\"\"",
+	rt_flow(&t,
+		"1795046400,\"10.1.0.5\",\"10.1.0.9\",0,0,1,\"\",\"\",\"\",\"\",3,0,\"\",\"\"",
 		"0|||||10.1.0.5|", "0|||||10.1.0.9|");
 	ck_assert_int_eq(t.flow.verdict, FP_VERDICT_DROPPED);
 	ck_assert_int_eq(t.flow.proto, FP_PROTO_ICMP);
@@ -86,31 +88,38 @@ START_TEST(test_theia_rejects_bad_values)
 	rt_rejects(&t, "\"flowStartSeconds\",\"sourceIP\"", 0,
 		   "the header has no \"destinationIP\" column");
 	rt_skips(&t, HEADER, FP_SKIP_NONFLOW);
-	rt_rejects(&t,
-		   "\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80800,6,\"\",\"\","
-		   "\"\",\"\",0,0,\"\",\"\"",
-		   51, "\"destinationTransportPort\": port outside 0-65535: \"80800\"");
-	rt_rejects(&t,
-		   "\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,47,\"\",\"\","
-		   "\"\",\"\",0,0,\"\",\"\"",
-		   54, "\"protocolIdentifier\": unknown protocol \"47\"");
-	rt_rejects(&t,
-		   "\"2026-11-19 25:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,6,\"\",\"\","
-		   "\"\",\"\",0,0,\"\",\"\"",
-		   1, "\"flowStartSeconds\": not a time: \"2026-11-19 25:00:00\"");
-	rt_rejects(&t,
-		   "\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,6,\"a\",\"shop\","
-		   "\"\",\"\",0,0,\"{\"\"app\"\":\"\"a b\"\"}\",\"\"",
-		   77, "\"sourcePodLabels\": invalid value \"a b\" for label \"app\"");
-	rt_rejects(&t,
-		   "\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,6,\"a\",\"shop\","
-		   "\"\",\"\",0,0,\"{app}\",\"\"",
-		   77, "\"sourcePodLabels\": labels are not a JSON object: string or '}' expected "
-		       "near 'app'");
-	rt_rejects(&t,
-		   "\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,6,\"\",\"\","
-		   "\"\",\"\",7,0,\"\",\"\"",
-		   68, "\"ingressNetworkPolicyRuleAction\": unknown rule action \"7\"");
+	rt_rejects(
+		&t,
+		"\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80800,6,\"\",\"\","
+		"\"\",\"\",0,0,\"\",\"\"",
+		51, "\"destinationTransportPort\": port outside 0-65535: \"80800\"");
+	rt_rejects(
+		&t,
+		"\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,47,\"\",\"\","
+		"\"\",\"\",0,0,\"\",\"\"",
+		54, "\"protocolIdentifier\": unknown protocol \"47\"");
+	rt_rejects(
+		&t,
+		"\"2026-11-19 25:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,6,\"\",\"\","
+		"\"\",\"\",0,0,\"\",\"\"",
+		1, "\"flowStartSeconds\": not a time: \"2026-11-19 25:00:00\"");
+	rt_rejects(
+		&t,
+		"\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,6,\"a\",\"shop\","
+		"\"\",\"\",0,0,\"{\"\"app\"\":\"\"a b\"\"}\",\"\"",
+		77, "\"sourcePodLabels\": invalid value \"a b\" for label \"app\"");
+	rt_rejects(
+		&t,
+		"\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,6,\"a\",\"shop\","
+		"\"\",\"\",0,0,\"{app}\",\"\"",
+		77,
+		"\"sourcePodLabels\": labels are not a JSON object: string or '}' expected "
+		"near 'app'");
+	rt_rejects(
+		&t,
+		"\"2026-11-19 00:00:00\",\"10.1.0.5\",\"10.1.0.9\",40000,80,6,\"\",\"\","
+		"\"\",\"\",7,0,\"\",\"\"",
+		68, "\"ingressNetworkPolicyRuleAction\": unknown rule action \"7\"");
 	rt_rejects(&t, "{\"flowStartSeconds\":[]}", 0,
 		   "\"flowStartSeconds\": expected a value, got array");
 	rt_done(&t);
