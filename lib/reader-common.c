@@ -534,9 +534,12 @@ fp_reader__table_header(struct fp_reader__table *t, const struct fp_csv_row *row
 
 		if (alias != NULL && alias(name) != NULL)
 			name = alias(name);
-		for (k = 0; k < n; k++)
+		/* A NUL inside a header field names no column. */
+		for (k = 0; k < n && strlen(row->v[c]) == row->len[c]; k++)
 			if (strcmp(t->names[k], name) == 0)
 				break;
+		if (strlen(row->v[c]) != row->len[c])
+			k = n;
 		if (k == n || k >= FP_READER_MAX_COLUMNS) {
 			if (!strict)
 				continue;
