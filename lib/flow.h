@@ -39,7 +39,7 @@ enum fp_verdict {
 enum fp_skip {
 	FP_SKIP_NONE = 0,
 	FP_SKIP_BLANK,    /* empty line */
-	FP_SKIP_NONFLOW,  /* node_status, lost_events, agent and debug events */
+	FP_SKIP_NONFLOW,  /* not a flow: node_status, agent events, a CSV header */
 	FP_SKIP_L7,       /* L7 (HTTP, DNS, Kafka) records: the L4 flow is enough */
 	FP_SKIP_SOCK,     /* socket-level trace events */
 	FP_SKIP_REPLY,    /* the answering direction of a connection */
