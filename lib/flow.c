@@ -83,7 +83,8 @@ fp_skip_name(enum fp_skip s)
 		[FP_SKIP_NONFLOW] = "non-flow", [FP_SKIP_L7] = "l7",
 		[FP_SKIP_SOCK] = "socket",     [FP_SKIP_REPLY] = "reply",
 		[FP_SKIP_LATER] = "later-packet", [FP_SKIP_VERDICT] = "verdict",
-		[FP_SKIP_NOL4] = "no-l4",
+		[FP_SKIP_NOL4] = "no-l4",      [FP_SKIP_PART] = "continued",
+		[FP_SKIP_DUPLICATE] = "duplicate",
 	};
 
 	return (unsigned)s < FP_SKIP__COUNT ? names[s] : "unknown";

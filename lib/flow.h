@@ -42,13 +42,15 @@ enum fp_verdict {
 enum fp_skip {
 	FP_SKIP_NONE = 0,
 	FP_SKIP_BLANK,    /* empty line */
-	FP_SKIP_NONFLOW,  /* node_status, lost_events, agent and debug events */
+	FP_SKIP_NONFLOW,  /* not a flow: node_status, agent events, a CSV header */
 	FP_SKIP_L7,       /* L7 (HTTP, DNS, Kafka) records: the L4 flow is enough */
 	FP_SKIP_SOCK,     /* socket-level trace events */
 	FP_SKIP_REPLY,    /* the answering direction of a connection */
 	FP_SKIP_LATER,    /* a packet after the first one of a connection */
 	FP_SKIP_VERDICT,  /* TRACED, TRANSLATED, ERROR: not a policy decision */
 	FP_SKIP_NOL4,     /* no transport header, so no port to allow */
+	FP_SKIP_PART,     /* a line inside a record that spans several lines */
+	FP_SKIP_DUPLICATE, /* the same connection as another record (Calico's other end) */
 	FP_SKIP__COUNT,
 };
 
@@ -84,6 +86,9 @@ struct fp_endpoint {
 
 struct fp_flow {
 	int64_t time; /* seconds since the epoch */
+	/* A pre-aggregated record stands for connections from @time to @last;
+	 * 0 (or anything before @time) when it is one moment. */
+	int64_t last;
 	struct fp_endpoint src;
 	struct fp_endpoint dst;
 	uint8_t proto;   /* IANA protocol number */

@@ -227,7 +227,8 @@ fp_flowtab_add(struct fp_flowtab *t, const struct fp_flow *f)
 	k.reason = f->reason;
 	k.count = f->count;
 	k.first = f->time;
-	k.last = f->time;
+	/* 0 means "not pre-aggregated" (readers zero their flows) */
+	k.last = f->last != 0 && f->last > f->time ? f->last : f->time;
 	return add_tuple(t, &k);
 }
 

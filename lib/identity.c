@@ -441,7 +441,8 @@ pass_named(struct fp_idbuild *b, struct fp_db *db, struct epref **pending, size_
 			(*pending)[(*n_pending)++].id = ep;
 			continue;
 		}
-		if (b->res != NULL && ip != NULL && (kind == FP_EP_UNKNOWN || kind == FP_EP_WORLD)) {
+		if (b->res != NULL && fp_resolver_knows_ranges(b->res) && ip != NULL &&
+		    (kind == FP_EP_UNKNOWN || kind == FP_EP_WORLD)) {
 			/* who held the address depends on when: resolved per flow */
 			if (add_dynamic(b, ep, kind, NULL, NULL, ip, -1) < 0)
 				goto nomem;
@@ -470,8 +471,9 @@ pass_named(struct fp_idbuild *b, struct fp_db *db, struct epref **pending, size_
 		if (ikind == FP_ID_WORKLOAD && draft_add_set(&b->drafts[ident], labels) < 0)
 			goto nomem;
 		/* A pod known by name only: the inventory may know its labels. */
-		if (b->res != NULL && kind == FP_EP_POD && ns != NULL && col(st, 5) != NULL &&
-		    labels == NULL && add_dynamic(b, ep, kind, ns, col(st, 5), ip, ident) < 0)
+		if (b->res != NULL && fp_resolver_n_pods(b->res) > 0 && kind == FP_EP_POD &&
+		    ns != NULL && col(st, 5) != NULL && labels == NULL &&
+		    add_dynamic(b, ep, kind, ns, col(st, 5), ip, ident) < 0)
 			goto nomem;
 	}
 	fp_buf_done(&key);

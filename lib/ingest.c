@@ -296,6 +296,8 @@ count_flow(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_flow *flow,
 		stats->first = flow->time;
 	if (flow->time > stats->last)
 		stats->last = flow->time;
+	if (flow->last > stats->last)
+		stats->last = flow->last;
 	return 0;
 }
 
@@ -421,6 +423,16 @@ fp_ingest_file(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char 
 				if (r < 0)
 					goto out;
 			}
+		}
+	}
+	/* A record left open at the end of the file is a bad last line. */
+	if (rd != NULL && rd->finish != NULL) {
+		struct fp_err lerr = { 0 };
+
+		if (rd->finish(state, &lerr) < 0) {
+			r = reject(ing, &rej, stats, &lerr, fp_input_name(in), lineno, err);
+			if (r < 0)
+				goto out;
 		}
 	}
 	stats->bytes = fp_input_raw_offset(in);

@@ -3,13 +3,27 @@
 
 #include <string.h>
 
+#include "lib/reader-antrea-np.h"
+#include "lib/reader-antrea.h"
+#include "lib/reader-calico.h"
+#include "lib/reader-eks.h"
+#include "lib/reader-gke.h"
 #include "lib/reader-hubble.h"
 #include "lib/reader-vpc.h"
+#include "lib/reader-native.h"
+#include "lib/reader-theia.h"
 #include "lib/reader.h"
 
 static const struct fp_reader *const readers[] = {
 	&fp_reader_hubble,
 	&fp_reader_vpc,
+	&fp_reader_calico,
+	&fp_reader_gke,
+	&fp_reader_eks,
+	&fp_reader_antrea_csv,
+	&fp_reader_antrea_np,
+	&fp_reader_theia,
+	&fp_reader_native,
 	NULL,
 };
 

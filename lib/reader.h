@@ -41,6 +41,12 @@ struct fp_reader {
 	 */
 	int (*parse)(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena *arena,
 		     const char *line, size_t len, struct fp_err *err);
+	/*
+	 * Optional: called once at the end of a file.  A reader whose records
+	 * may span lines returns FP_EINPUT with @err's text set when the file
+	 * ended inside one (the caller reports it at the last line), else 0.
+	 */
+	int (*finish)(void *state, struct fp_err *err);
 };
 
 /* The reader named @name, or NULL. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/reader-hubble.h"
+#include "lib/reader-vpc.h"
 #include "lib/reader.h"
 #include "lib/util-arena.h"
 #include "tests/fp-check.h"
@@ -620,7 +621,8 @@ START_TEST(test_reader_registry)
 	const char *status = "{\"node_status\":{}}";
 
 	ck_assert_ptr_eq(fp_reader_find("hubble"), &fp_reader_hubble);
-	ck_assert_ptr_null(fp_reader_find("calico"));
+	ck_assert_ptr_eq(fp_reader_find("vpc"), &fp_reader_vpc);
+	ck_assert_ptr_null(fp_reader_find("netflow"));
 	ck_assert_ptr_null(fp_reader_find(""));
 	ck_assert_ptr_eq(fp_reader_all()[0], &fp_reader_hubble);
 	ck_assert_ptr_eq(fp_reader_detect(status, strlen(status)), &fp_reader_hubble);

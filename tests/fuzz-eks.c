@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * fuzz-eks.c - the eks reader, normalization and keys on any bytes.
+ */
+#include "config.h"
+
+#include "lib/reader-eks.h"
+#include "tests/fuzz-reader.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fp_fuzz_reader(&fp_reader_eks, data, size);
+}
