@@ -32,15 +32,22 @@ static const char usage_text[] =
 	"                      the cluster's pod and Service ranges (repeatable); an\n"
 	"                      address inside them that no pod held is unresolved, never\n"
 	"                      an ipBlock (default: node pod ranges and inventory addresses)\n"
+	"      --known-networks FILE\n"
+	"                      YAML naming outside networks (name: [CIDR, ...]): their\n"
+	"                      addresses become one peer with an ipBlock per CIDR\n"
+	"      --allow-host    give traffic to and from the nodes rules (ipBlocks of the\n"
+	"                      node addresses); by default it is only listed\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Output: one line per edge, tab-separated: source, destination, protocol/port,\n"
 	"verdict, flows, days seen, first seen, last seen, status.\n";
 
 static const struct option opts[] = {
+	{ "allow-host", no_argument, NULL, 'H' },
 	{ "cluster-cidr", required_argument, NULL, 'C' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "ip-grace", required_argument, NULL, 'G' },
+	{ "known-networks", required_argument, NULL, 'K' },
 	{ "min-flows", required_argument, NULL, 'F' },
 	{ "service-cidr", required_argument, NULL, 'C' },
 	{ "since", required_argument, NULL, 'S' },

@@ -37,6 +37,8 @@ static const char usage_text[] =
 	"      --ip-grace D      near matches of addresses up to D apart (default: 5m)\n"
 	"      --cluster-cidr CIDR, --service-cidr CIDR\n"
 	"                        the cluster's pod and Service ranges (repeatable)\n"
+	"      --known-networks FILE  YAML naming outside networks (name: [CIDR, ...])\n"
+	"      --allow-host      give node traffic rules (ipBlocks of the node addresses)\n"
 	"  -n, --namespace NS    only this namespace (repeatable)\n"
 	"      --no-default-deny do not write the default-deny policies\n"
 	"      --existing DIR    the policies already in force: what they admit gets no\n"
@@ -47,12 +49,14 @@ static const char usage_text[] =
 	"  -h, --help            show this help\n";
 
 static const struct option opts[] = {
+	{ "allow-host", no_argument, NULL, 'H' },
 	{ "cluster-cidr", required_argument, NULL, 'C' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "existing", required_argument, NULL, 'X' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "inventory", required_argument, NULL, 'i' },
 	{ "ip-grace", required_argument, NULL, 'G' },
+	{ "known-networks", required_argument, NULL, 'K' },
 	{ "max-errors", required_argument, NULL, 'E' },
 	{ "memory", required_argument, NULL, 'M' },
 	{ "min-flows", required_argument, NULL, 'F' },

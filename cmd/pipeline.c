@@ -28,6 +28,7 @@ fp_pipeline_done(struct fp_pipeline_opts *o)
 {
 	free(o->namespaces);
 	free(o->cidrs);
+	fp_netset_done(&o->nets);
 }
 
 int
@@ -58,6 +59,20 @@ fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt, 
 		/* 0 means the default to the library: ask for one second at least */
 		if (o->window.ip_grace == 0)
 			o->window.ip_grace = 1;
+		return 0;
+	case 'K': {
+		struct fp_err err = { 0 };
+
+		fp_netset_done(&o->nets);
+		if (fp_netset_load(&o->nets, arg, &err) < 0) {
+			fp_cli_error(&err);
+			return FP_EINPUT;
+		}
+		o->window.nets = &o->nets;
+		return 0;
+	}
+	case 'H':
+		o->window.allow_host = true;
 		return 0;
 	case 'C': {
 		struct fp_cidr *v = realloc(o->cidrs, (o->n_cidrs + 1) * sizeof(*v));

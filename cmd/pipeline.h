@@ -11,11 +11,13 @@
 
 #include "lib/db.h"
 #include "lib/edge.h"
+#include "lib/netset.h"
 
 struct fp_pipeline_opts {
 	struct fp_edge_opts window;
 	struct fp_cidr *cidrs; /* --cluster-cidr, --service-cidr */
 	size_t n_cidrs;
+	struct fp_netset nets; /* --known-networks */
 	const char *out_dir;
 	const char *existing; /* --existing DIR */
 	const char **namespaces;
@@ -28,7 +30,8 @@ void fp_pipeline_done(struct fp_pipeline_opts *o);
 
 /*
  * Window and resolution options: 'S' --since, 'U' --until, 'F' --min-flows,
- * 'G' --ip-grace, 'C' --cluster-cidr and --service-cidr.  1 = not mine.
+ * 'G' --ip-grace, 'C' --cluster-cidr and --service-cidr, 'K' --known-networks,
+ * 'H' --allow-host.  1 = not mine.
  */
 int fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 			      const char *arg);

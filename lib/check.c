@@ -104,8 +104,18 @@ make_side(struct side *s, const struct fp_identity *id, const char *set, const c
 		return 0;
 	case FP_ID_EXTERNAL:
 	case FP_ID_APISERVER:
-		if (fp_addr_parse(&a, id->name, strlen(id->name)) == 0)
+		if (fp_addr_parse(&a, id->name, strlen(id->name)) == 0) {
 			s->peer.addr = a;
+		} else if (id->cidrs != NULL) {
+			/* a known network: its first block's first address stands
+			 * for it (flowpol writes the same rule for all its blocks) */
+			struct fp_cidr c;
+			char first[FP_ADDR_BUFSZ + 8];
+
+			snprintf(first, sizeof(first), "%.*s", (int)strcspn(id->cidrs, ","), id->cidrs);
+			if (fp_cidr_parse(&c, first, false) == 0)
+				s->peer.addr = c.addr;
+		}
 		return 0;
 	default:
 		return 1; /* not something a policy can be asked about */

@@ -66,7 +66,7 @@ is_pod(const struct fp_identity *id)
 /* Decide what becomes of an edge.  The order matters: the first reason wins. */
 static enum fp_edge_status
 classify(const struct fp_edge *e, const struct fp_identity *src, const struct fp_identity *dst,
-	 uint64_t min_flows)
+	 uint64_t min_flows, bool allow_host)
 {
 	if (e->verdict == FP_EDGE_DROPPED)
 		return FP_EDGE_DENIED;
@@ -81,7 +81,8 @@ classify(const struct fp_edge *e, const struct fp_identity *src, const struct fp
 	if (src->kind == FP_ID_UNRESOLVED || dst->kind == FP_ID_UNRESOLVED ||
 	    (is_pod(src) && !src->selectable) || (is_pod(dst) && !dst->selectable))
 		return FP_EDGE_UNRESOLVED;
-	if (src->kind == FP_ID_NODE || dst->kind == FP_ID_NODE)
+	if ((src->kind == FP_ID_NODE || dst->kind == FP_ID_NODE) &&
+	    !(allow_host && (src->kind == FP_ID_NODE ? src : dst)->cidrs != NULL))
 		return FP_EDGE_NODE;
 	if (e->flows < min_flows)
 		return FP_EDGE_MIN_FLOWS;
@@ -373,7 +374,7 @@ fold_window(struct fp_edgeset *es, struct fp_idbuild *b, struct fp_db *db, struc
 		struct fp_edge *e = &es->edges[i];
 
 		e->status = classify(e, fp_idset_get(es->ids, e->src), fp_idset_get(es->ids, e->dst),
-				     es->min_flows);
+				     es->min_flows, es->allow_host);
 	}
 	return 0;
 }
@@ -478,7 +479,7 @@ compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *op
 	struct fp_err *err)
 {
 	struct fp_edgeset *es = calloc(1, sizeof(*es));
-	struct fp_resolve_opts ropts = { opts->ip_grace, opts->cidrs, opts->n_cidrs };
+	struct fp_resolve_opts ropts = { opts->ip_grace, opts->cidrs, opts->n_cidrs, opts->nets };
 	struct fp_resolver *res = NULL;
 	struct fp_idbuild *b = NULL;
 	int r;
@@ -487,6 +488,7 @@ compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *op
 	if (es == NULL)
 		return fp_err_nomem(err);
 	es->min_flows = opts->min_flows;
+	es->allow_host = opts->allow_host;
 	/* One transaction: the run is stored whole, and reads see one state. */
 	r = store ? fp_db_begin(db, err) : fp_db_begin_read(db, err);
 	if (r == 0)

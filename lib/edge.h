@@ -65,12 +65,15 @@ struct fp_edge_opts {
 	int64_t ip_grace;            /* seconds; 0 = default */
 	const struct fp_cidr *cidrs; /* the cluster's pod and service ranges */
 	size_t n_cidrs;
+	const struct fp_netset *nets; /* known networks; may be NULL */
+	bool allow_host;             /* give node traffic rules (ipBlocks of the nodes) */
 };
 
 struct fp_edgeset {
 	int64_t run;
 	int64_t since, until; /* the window: [since, until) */
 	uint64_t min_flows;
+	bool allow_host;
 	struct fp_idset *ids; /* owned */
 	struct fp_edge *edges; /* sorted by (src, dst, proto, port, verdict) */
 	size_t n;

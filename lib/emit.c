@@ -245,18 +245,42 @@ ns_selector(struct ye *y, const char *ns)
 }
 
 static void
+ip_block(struct ye *y, const char *cidr)
+{
+	map_start(y);
+	str(y, "ipBlock");
+	map_start(y);
+	kv(y, "cidr", cidr);
+	map_end(y);
+	map_end(y);
+}
+
+/* One peer: a workload's selectors, or one ipBlock per address block. */
+static void
 peer(struct ye *y, const struct fp_policy_peer *p)
 {
 	const struct fp_identity *id = p->id;
 
-	map_start(y);
 	if (id->kind == FP_ID_WORKLOAD) {
+		map_start(y);
 		if (p->other_ns) {
 			str(y, "namespaceSelector");
 			ns_selector(y, id->ns);
 		}
 		str(y, "podSelector");
 		selector(y, &id->sel);
+		map_end(y);
+	} else if (id->cidrs != NULL) {
+		/* a known network, or the nodes (--allow-host): validated blocks */
+		char cidr[FP_ADDR_BUFSZ + 8];
+
+		for (const char *c = id->cidrs; *c != '\0';) {
+			size_t n = strcspn(c, ",");
+
+			snprintf(cidr, sizeof(cidr), "%.*s", (int)(n < sizeof(cidr) ? n : 0), c);
+			ip_block(y, cidr);
+			c += n + (c[n] == ',');
+		}
 	} else {
 		/* An address outside the pods: exactly that address. */
 		struct fp_addr a;
@@ -267,12 +291,8 @@ peer(struct ye *y, const struct fp_policy_peer *p)
 			return;
 		}
 		snprintf(cidr, sizeof(cidr), "%s/%d", id->name, a.family == 4 ? 32 : 128);
-		str(y, "ipBlock");
-		map_start(y);
-		kv(y, "cidr", cidr);
-		map_end(y);
+		ip_block(y, cidr);
 	}
-	map_end(y);
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "lib/endpoint.h"
 #include "lib/identity.h"
+#include "lib/netset.h"
 #include "lib/resolve.h"
 #include "lib/util-buf.h"
 #include "lib/util-k8s.h"
@@ -42,6 +43,7 @@ identity_done(struct fp_identity *id)
 	fp_selector_done(&id->sel);
 	free(id->note);
 	free(id->also);
+	free(id->cidrs);
 	for (size_t k = 0; k < id->n_sets; k++)
 		free(id->sets[k]);
 	free(id->sets);
@@ -116,6 +118,8 @@ struct fp_idbuild {
 	size_t n_dyn, cap_dyn;
 	long *merged_into; /* after twins folding: identity -> representative */
 	size_t n_built;
+	struct fp_addr *node_ips; /* every address seen or known for a node */
+	size_t n_node_ips, cap_node_ips;
 };
 
 
@@ -336,6 +340,72 @@ other_key(struct fp_buf *key, enum fp_id_kind *kind, const char **name, int ep_k
 	}
 }
 
+static void
+add_node_ip(void *ud, const struct fp_addr *a)
+{
+	struct fp_idbuild *b = ud;
+
+	if (a->family == 0)
+		return;
+	if (b->n_node_ips == b->cap_node_ips) {
+		size_t cap = b->cap_node_ips ? b->cap_node_ips * 2 : 16;
+		struct fp_addr *v = realloc(b->node_ips, cap * sizeof(*v));
+
+		if (v == NULL)
+			return; /* a node address less only means one ipBlock less */
+		b->node_ips = v;
+		b->cap_node_ips = cap;
+	}
+	b->node_ips[b->n_node_ips++] = *a;
+}
+
+static int
+addr_cmp(const void *a, const void *b)
+{
+	return fp_addr_cmp(a, b);
+}
+
+/* The node identity's addresses, as /32 and /128 blocks, sorted, once each. */
+static int
+node_cidrs(struct fp_idbuild *b, struct fp_err *err)
+{
+	long node = fp_strmap_get(&b->index, "node");
+	struct fp_buf t;
+
+	if (node < 0 || b->n_node_ips == 0)
+		return 0;
+	fp_qsort(b->node_ips, b->n_node_ips, sizeof(*b->node_ips), addr_cmp);
+	fp_buf_init(&t);
+	for (size_t i = 0; i < b->n_node_ips; i++) {
+		char ip[FP_ADDR_BUFSZ];
+
+		if (i > 0 && fp_addr_cmp(&b->node_ips[i], &b->node_ips[i - 1]) == 0)
+			continue;
+		fp_buf_printf(&t, "%s%s/%d", t.len ? "," : "", fp_addr_format(ip, &b->node_ips[i]),
+			      b->node_ips[i].family == 4 ? 32 : 128);
+	}
+	if (t.data == NULL)
+		return fp_err_nomem(err);
+	free(b->set->ids[node].cidrs);
+	b->set->ids[node].cidrs = fp_buf_steal(&t);
+	return 0;
+}
+
+/* An outside address in a known network is that network's identity. */
+static long
+network_identity(struct fp_idbuild *b, const struct fp_known_net *n)
+{
+	char key[96];
+	long id;
+
+	snprintf(key, sizeof(key), "net:%s", n->name);
+	id = builder_add(b, FP_ID_EXTERNAL, key, NULL, n->name, NULL);
+	if (id >= 0 && b->set->ids[id].cidrs == NULL &&
+	    (b->set->ids[id].cidrs = strdup(n->text)) == NULL)
+		return -1;
+	return id;
+}
+
 /* Mark endpoint @ep as resolved per flow; @fallback is used when nothing is known. */
 static int
 add_dynamic(struct fp_idbuild *b, int64_t ep, int kind, const char *ns, const char *pod,
@@ -374,6 +444,7 @@ pass_inventory(struct fp_idbuild *b, struct fp_err *err)
 
 	if (b->res == NULL)
 		return 0;
+	fp_resolver_node_addrs(b->res, add_node_ip, b);
 	fp_buf_init(&key);
 	for (size_t i = 0; i < fp_resolver_n_pods(b->res); i++) {
 		const struct fp_inv_pod *p = fp_resolver_pod(b->res, i);
@@ -459,6 +530,18 @@ pass_named(struct fp_idbuild *b, struct fp_db *db, struct epref **pending, size_
 			fp_buf_printf(&key, "u:pod:%s", name);
 			ns = NULL;
 		} else {
+			struct fp_addr a = { 0 };
+
+			if (ip != NULL)
+				fp_addr_parse(&a, ip, strlen(ip));
+			if (kind == FP_EP_HOST || kind == FP_EP_REMOTE_NODE)
+				add_node_ip(b, &a);
+			if (kind == FP_EP_WORLD && a.family != 0 && fp_resolver_network(b->res, &a) != NULL) {
+				ident = network_identity(b, fp_resolver_network(b->res, &a));
+				if (ident < 0 || map_endpoint(b->set, ep, ident) < 0)
+					goto nomem;
+				continue;
+			}
 			other_key(&key, &ikind, &name, kind, ip);
 			ns = NULL;
 			wkind = NULL;
@@ -860,6 +943,7 @@ fp_idbuild_free(struct fp_idbuild *b)
 	}
 	free(b->dyn);
 	free(b->merged_into);
+	free(b->node_ips);
 	fp_strmap_done(&b->index);
 	fp_idset_free(b->set);
 	free(b);
@@ -889,6 +973,8 @@ unheld_address(struct fp_idbuild *b, const struct dynamic *d)
 			fp_resolver_count(b->res, FP_MATCH_NONE);
 		return add_keyed(b, FP_ID_UNRESOLVED, "u:ip:", ip);
 	}
+	if (fp_resolver_network(b->res, &d->addr) != NULL)
+		return network_identity(b, fp_resolver_network(b->res, &d->addr));
 	return add_keyed(b, FP_ID_EXTERNAL, "ip:", ip);
 }
 
@@ -935,6 +1021,7 @@ fp_idbuild_resolve(struct fp_idbuild *b, struct fp_idref *out, size_t max, size_
 		id = pod_identity(b, res.ref);
 		break;
 	case FP_RESOLVED_NODE:
+		add_node_ip(b, &d->addr);
 		id = builder_add(b, FP_ID_NODE, "node", NULL, "node", NULL);
 		break;
 	case FP_RESOLVED_SERVICE: {
@@ -1051,6 +1138,8 @@ fp_idbuild_finish(struct fp_idbuild *b, struct fp_idset **out, long **rank, stru
 		b->merged_into[i] = -1;
 	r = pass_selectors(b, err);
 	if (r == 0)
+		r = node_cidrs(b, err);
+	if (r == 0)
 		r = keep_label_sets(b, err);
 	if (r == 0)
 		r = finish(b, rank, err);
@@ -1091,7 +1180,7 @@ fp_idset_store(const struct fp_idset *s, struct fp_db *db, int64_t run, struct f
 
 	if (fp_db_prepare(db, &st,
 			  "INSERT INTO identities(run, key, kind, namespace, name, workload_kind, "
-			  "labels, selector, note, also) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  "labels, selector, note, also, cidrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  err) < 0)
 		return FP_EDB;
 	fp_buf_init(&labels);
@@ -1119,6 +1208,7 @@ fp_idset_store(const struct fp_idset *s, struct fp_db *db, int64_t run, struct f
 		sqlite3_bind_text(st, 8, sel, -1, free);
 		sqlite3_bind_text(st, 9, id->note, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 10, id->also, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 11, id->cidrs, -1, SQLITE_STATIC);
 		if (fp_db_step(db, st, err) < 0) {
 			fp_buf_done(&labels);
 			return FP_EDB;
@@ -1145,7 +1235,8 @@ fp_idset_load(struct fp_idset **out, struct fp_db *db, int64_t run, struct fp_er
 
 	*out = NULL;
 	if (fp_db_prepare(db, &st,
-			  "SELECT key, kind, namespace, name, workload_kind, labels, selector, note, also "
+			  "SELECT key, kind, namespace, name, workload_kind, labels, selector, note, also, "
+			  "cidrs "
 			  "FROM identities WHERE run = ? ORDER BY key",
 			  err) < 0)
 		return FP_EDB;
@@ -1175,6 +1266,7 @@ fp_idset_load(struct fp_idset **out, struct fp_db *db, int64_t run, struct fp_er
 		id->wkind = dup_col(st, 4);
 		id->note = dup_col(st, 7);
 		id->also = dup_col(st, 8);
+		id->cidrs = dup_col(st, 9);
 		if (id->key == NULL ||
 		    fp_labels_parse(&id->labels, &id->n_labels, (const char *)sqlite3_column_text(st, 5)) < 0)
 			goto nomem;

@@ -47,6 +47,7 @@ struct fp_identity {
 	bool selectable;
 	char *note;     /* why it cannot be selected exactly, or NULL */
 	char *also;     /* workloads with the same labels folded into this one */
+	char *cidrs;    /* a known network's blocks, or the nodes' /32s: "cidr,cidr" */
 	/* For evaluating policies (not stored with a run): */
 	char **sets;    /* every label set its pods carried, "k=v,k=v" */
 	size_t n_sets;

@@ -71,6 +71,11 @@ id_cell(struct fp_buf *out, const struct fp_identity *id)
 		fp_buf_adds(out, " (`");
 		fp_report_selector_text(out, &id->sel);
 		fp_buf_adds(out, "`)");
+	} else if (id->cidrs != NULL) {
+		fp_buf_adds(out, " (`");
+		for (const char *c = id->cidrs; *c != '\0'; c++)
+			fp_buf_adds(out, *c == ',' ? "`, `" : (char[]){ *c, '\0' });
+		fp_buf_adds(out, "`)");
 	} else if (id->kind == FP_ID_EXTERNAL || id->kind == FP_ID_APISERVER) {
 		fp_buf_printf(out, " (`%s/%s`)", id->name, strchr(id->name, ':') ? "128" : "32");
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/flow.h"
+#include "lib/netset.h"
 #include "lib/resolve.h"
 #include "lib/selector.h"
 #include "lib/util-buf.h"
@@ -74,6 +75,7 @@ struct fp_resolver {
 	bool explicit_cidrs; /* given by the user: nothing is derived then */
 	int64_t grace;
 	uint64_t counts[3];
+	const struct fp_netset *nets;
 };
 
 static char *
@@ -747,6 +749,25 @@ fp_resolver_load(struct fp_resolver **out, struct fp_db *db, const struct fp_res
 		rc = load_namespaces(r, db, err);
 	if (rc == 0)
 		rc = build_intervals(r, err);
+	r->nets = opts != NULL ? opts->nets : NULL;
+	/* A known network is outside the cluster by definition: one that
+	 * overlaps a cluster range would put an ipBlock inside it. */
+	for (size_t i = 0; rc == 0 && r->nets != NULL && i < r->nets->n; i++) {
+		const struct fp_known_net *n = &r->nets->nets[i];
+
+		for (size_t k = 0; rc == 0 && k < n->n_cidrs; k++)
+			for (size_t c = 0; rc == 0 && c < r->n_cidrs; c++)
+				if (fp_cidr_overlaps(&n->cidrs[k], &r->cidrs[c])) {
+					char a[FP_ADDR_BUFSZ], b[FP_ADDR_BUFSZ];
+
+					rc = fp_err_set(err, FP_EINPUT, NULL, 0, 0,
+							"known network %s (%s) overlaps the cluster "
+							"range %s: flowpol never writes an ipBlock "
+							"inside the cluster",
+							n->name, fp_cidr_format(a, &n->cidrs[k]),
+							fp_cidr_format(b, &r->cidrs[c]));
+				}
+	}
 	if (rc == 0) {
 		r->by_name = malloc((r->n_pods ? r->n_pods : 1) * sizeof(*r->by_name));
 		if (r->by_name == NULL)
@@ -984,6 +1005,21 @@ fp_resolver_service_name(const struct fp_resolver *r, size_t svc, char *buf, siz
 {
 	snprintf(buf, size, "%s/%s", r->svcs[svc].ns, r->svcs[svc].name);
 	return buf;
+}
+
+const struct fp_known_net *
+fp_resolver_network(const struct fp_resolver *r, const struct fp_addr *a)
+{
+	return r != NULL ? fp_netset_find(r->nets, a) : NULL;
+}
+
+void
+fp_resolver_node_addrs(const struct fp_resolver *r, void (*fn)(void *ud, const struct fp_addr *a),
+		       void *ud)
+{
+	for (size_t i = 0; i < r->n_nodes; i++)
+		for (size_t k = 0; k < r->nodes[i].n_ips; k++)
+			fn(ud, &r->nodes[i].ips[k]);
 }
 
 size_t

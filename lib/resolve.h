@@ -55,10 +55,14 @@ struct fp_resolution {
 	size_t ref; /* pod, node or service index */
 };
 
+struct fp_netset;
+struct fp_known_net;
+
 struct fp_resolve_opts {
 	int64_t grace;               /* seconds; default FP_RESOLVE_DEFAULT_GRACE */
 	const struct fp_cidr *cidrs; /* --cluster-cidr and --service-cidr */
 	size_t n_cidrs;
+	const struct fp_netset *nets; /* --known-networks, borrowed; may be NULL */
 };
 
 struct fp_resolver;
@@ -98,6 +102,14 @@ const char *fp_resolver_service_name(const struct fp_resolver *r, size_t svc, ch
  * else those derived from node pod ranges and Service addresses (widened).
  */
 size_t fp_resolver_ranges(const struct fp_resolver *r, const struct fp_cidr **out);
+
+/* The known network holding @a, or NULL. */
+const struct fp_known_net *fp_resolver_network(const struct fp_resolver *r,
+					       const struct fp_addr *a);
+
+/* Every address of every node in the inventory: calls @fn for each. */
+void fp_resolver_node_addrs(const struct fp_resolver *r,
+			    void (*fn)(void *ud, const struct fp_addr *a), void *ud);
 
 /* Does the resolver know any cluster range or address at all? */
 bool fp_resolver_knows_ranges(const struct fp_resolver *r);
