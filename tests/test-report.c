@@ -115,7 +115,8 @@ START_TEST(test_report_sections)
 	assert_has(md, "### Node traffic: no rule (CNIs admit traffic between a node and its pods; "
 		       "pod-to-node traffic will be denied by default-deny)\n\n"
 		       "| source | destination | port | flows | last seen |\n|---|---|---|---|---|\n"
-		       "| node | shop/web (`app=web,!track`) | TCP 8080 | 7 | 2026-11-12T10:00:00Z |\n");
+		       "| node (`10.0.1.17/32`) | shop/web (`app=web,!track`) | TCP 8080 | 7 | "
+		       "2026-11-12T10:00:00Z |\n");
 	assert_has(md, "| shop/debug | shop/api (`app=api`) | TCP 8080 | 1 |");
 	assert_has(md, "### Protocols a NetworkPolicy cannot name (ICMP and others): no rule\n\n"
 		       "| source | destination | port | flows | last seen |\n|---|---|---|---|---|\n"
