@@ -51,8 +51,32 @@ fp_db_error(struct fp_db *db, struct fp_err *err)
 	if ((code & 0xff) == SQLITE_BUSY)
 		return fp_err_set(err, FP_EDB, db->path, 0, 0,
 				  "database is locked by another flowpol process");
+#ifdef SQLITE_READONLY_DIRECTORY
+	if (code == SQLITE_READONLY_DIRECTORY)
+		return fp_err_set(err, FP_EDB, db->path, 0, 0,
+				  "cannot write the database: its directory is not writable "
+				  "(SQLite keeps its journal there)");
+#endif
+	if ((code & 0xff) == SQLITE_READONLY)
+		return fp_err_set(err, FP_EDB, db->path, 0, 0, "database is read-only: cannot write it");
 	if ((code & 0xff) == SQLITE_FULL)
 		return fp_err_set(err, FP_EDB, db->path, 0, 0, "disk full: nothing was stored");
+	/* An I/O error says more with the system's reason (no space, too large). */
+	if ((code & 0xff) == SQLITE_IOERR && sqlite3_system_errno(db->h) != 0)
+		return fp_err_set(err, FP_EDB, db->path, 0, 0,
+				  "cannot write the database: %s; what this command was storing "
+				  "was not stored",
+				  strerror(sqlite3_system_errno(db->h)));
+	if ((code & 0xff) == SQLITE_CANTOPEN) {
+		struct stat st;
+
+		if (stat(db->path, &st) == 0 && S_ISDIR(st.st_mode))
+			return fp_err_set(err, FP_EDB, db->path, 0, 0,
+					  "cannot open database: it is a directory");
+		if (sqlite3_system_errno(db->h) != 0)
+			return fp_err_set(err, FP_EDB, db->path, 0, 0, "cannot open database: %s",
+					  strerror(sqlite3_system_errno(db->h)));
+	}
 	return fp_err_set(err, FP_EDB, db->path, 0, 0, "%s", sqlite3_errmsg(db->h));
 }
 
@@ -239,6 +263,8 @@ fp_db_open(struct fp_db **out, const char *path, unsigned flags, struct fp_err *
 	struct stat st;
 
 	*out = NULL;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return fp_err_set(err, FP_EDB, path, 0, 0, "cannot open database: it is a directory");
 	if (flags & FP_DB_READONLY) {
 		if (stat(path, &st) < 0)
 			return fp_err_set(err, FP_EDB, path, 0, 0, "cannot open database: %s",
@@ -264,6 +290,12 @@ fp_db_open(struct fp_db **out, const char *path, unsigned flags, struct fp_err *
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
+	/* SQLite falls back to read-only when the file cannot be written; a
+	 * writing command must say so before it touches anything. */
+	if (!(flags & FP_DB_READONLY) && sqlite3_db_readonly(db->h, "main") == 1) {
+		fp_err_set(err, FP_EDB, path, 0, 0, "database is read-only: cannot write it");
+		goto fail;
+	}
 	/* Reading the version is the first access: it tells a database from
 	 * any other file before anything is written. */
 	if (fp_db_query_int(db, &version, "PRAGMA user_version", 0, err) < 0)

@@ -263,7 +263,8 @@ START_TEST(test_db_rejects_readonly_file)
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 	ck_assert_int_gt(n, 0);
 	got[n] = '\0';
-	snprintf(want, sizeof(want), "%d|%s|0|0|database is read-only", FP_EDB, path);
+	snprintf(want, sizeof(want), "%d|%s|0|0|database is read-only: cannot write it", FP_EDB,
+		 path);
 	ck_assert_str_eq(got, want);
 	after = fp_read_file(path, &len_after);
 	ck_assert_uint_eq(len_after, len_before);
