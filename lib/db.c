@@ -246,12 +246,32 @@ fail:
 static int
 configure(struct fp_db *db, struct fp_err *err)
 {
-	sqlite3_busy_timeout(db->h, 30000);
 	if (fp_db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768", err) < 0)
 		return FP_EDB;
 	if (db->flags & FP_DB_READONLY)
 		return 0;
-	return fp_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
+	/* WAL is a property of the file: set once, by whoever creates it.
+	 * Switching needs every other connection gone and SQLite does not wait
+	 * for that, so two processes creating one database retry here. */
+	for (int tries = 0;; tries++) {
+		_cleanup_stmt_ sqlite3_stmt *st = NULL;
+		const char *mode;
+		int r;
+
+		if (fp_db_prepare(db, &st, "PRAGMA journal_mode = WAL", err) < 0)
+			return FP_EDB;
+		r = sqlite3_step(st);
+		mode = r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+		if (mode != NULL && strcmp(mode, "wal") == 0)
+			break;
+		if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED && r != SQLITE_ROW)
+			return fp_db_error(db, err);
+		if (tries >= 600)
+			return fp_err_set(err, FP_EDB, db->path, 0, 0,
+					  "database is locked by another flowpol process");
+		sqlite3_sleep(50);
+	}
+	return fp_db_exec(db, "PRAGMA synchronous = NORMAL", err);
 }
 
 int
@@ -290,6 +310,8 @@ fp_db_open(struct fp_db **out, const char *path, unsigned flags, struct fp_err *
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
+	/* A second writer waits for the first rather than failing. */
+	sqlite3_busy_timeout(db->h, 30000);
 	/* SQLite falls back to read-only when the file cannot be written; a
 	 * writing command must say so before it touches anything. */
 	if (!(flags & FP_DB_READONLY) && sqlite3_db_readonly(db->h, "main") == 1) {
