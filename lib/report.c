@@ -404,6 +404,23 @@ unselectable(struct fp_buf *out, const struct fp_policy_model *m)
 	}
 	if (any)
 		fp_buf_adds(out, "\n");
+	any = false;
+	for (size_t i = 0; i < fp_idset_count(es->ids); i++) {
+		const struct fp_identity *id = fp_idset_get(es->ids, i);
+
+		if (id->also == NULL)
+			continue;
+		if (!any)
+			fp_buf_adds(out, "## Workloads NetworkPolicy cannot tell apart\n\n"
+					 "Their pods carry exactly the same labels, so no selector can "
+					 "admit one and not the other: one set of rules covers them.\n\n");
+		any = true;
+		fp_buf_adds(out, "- `");
+		id_name(out, id);
+		fp_buf_printf(out, "` and `%s`\n", id->also);
+	}
+	if (any)
+		fp_buf_adds(out, "\n");
 }
 
 int
