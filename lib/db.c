@@ -262,9 +262,11 @@ configure(struct fp_db *db, struct fp_err *err)
 			return FP_EDB;
 		r = sqlite3_step(st);
 		mode = r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-		if (mode != NULL && strcmp(mode, "wal") == 0)
+		/* "wal", or what the file system allows instead (":memory:"
+		 * says "memory"): either way, done */
+		if (mode != NULL)
 			break;
-		if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED && r != SQLITE_ROW)
+		if ((r & 0xff) != SQLITE_BUSY && (r & 0xff) != SQLITE_LOCKED)
 			return fp_db_error(db, err);
 		if (tries >= 600)
 			return fp_err_set(err, FP_EDB, db->path, 0, 0,

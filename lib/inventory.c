@@ -11,6 +11,7 @@
 #include "lib/inventory.h"
 #include "lib/store.h"
 #include "lib/util-buf.h"
+#include "lib/util-hash.h"
 #include "lib/util-json.h"
 #include "lib/util-k8s.h"
 #include "lib/util-net.h"
@@ -827,46 +828,31 @@ store_source(struct load *l, const char *path, bool finish, struct fp_err *err)
 	return fp_db_step(l->db, st, err) < 0 ? FP_EDB : 0;
 }
 
-int
-fp_inventory_load_file(struct fp_inventory_stats *out, struct fp_db *db, const char *path,
-		       const struct fp_inventory_opts *opts, struct fp_err *err)
+/* Store one snapshot's text: the transaction, the source row, the objects. */
+static int
+load_snapshot(struct fp_inventory_stats *out, struct fp_db *db, const char *name,
+	      const char *path, const struct fp_buf *text, const struct fp_inventory_opts *opts,
+	      struct fp_err *err)
 {
-	struct load l = { .db = db, .opts = opts, .st = out };
-	struct fp_input *in = NULL;
-	struct fp_buf text;
+	struct load l = { .db = db, .opts = opts, .st = out, .name = name };
 	int r;
 
-	memset(out, 0, sizeof(*out));
-	fp_buf_init(&text);
-	r = fp_input_open(&in, path, err);
-	if (r < 0)
-		return r;
-	l.name = fp_input_name(in);
-	r = fp_input_prefingerprint(in, out->fingerprint, err);
-	if (r >= 0)
-		r = fp_input_read_all(in, &text, FP_INVENTORY_MAX_BYTES, err);
-	if (r < 0)
-		goto out;
-	fp_input_fingerprint(in, out->fingerprint);
-	/* The snapshot time is needed while loading (finished pods): parse the
-	 * text once up front for the newest timestamp when --at is not given. */
 	out->at = opts->has_at ? opts->at : 0;
 	r = fp_db_begin(db, err);
 	if (r < 0)
-		goto out;
+		return r;
 	r = find_source(db, out->fingerprint, out->duplicate_of, sizeof(out->duplicate_of), err);
 	if (r == 1) {
 		out->duplicate = true;
 		fp_db_rollback(db);
-		r = 0;
-		goto out;
+		return 0;
 	}
 	if (r == 0)
 		r = prepare_all(&l, err);
 	if (r == 0)
 		r = store_source(&l, path, false, err);
 	if (r == 0)
-		r = load_text(&l, fp_buf_str(&text), text.len, err);
+		r = load_text(&l, fp_buf_str(text), text->len, err);
 	if (r == 0 && !opts->has_at) {
 		out->at = l.newest;
 		out->at_from_data = true;
@@ -878,6 +864,48 @@ fp_inventory_load_file(struct fp_inventory_stats *out, struct fp_db *db, const c
 		r = fp_db_commit(db, err);
 	if (r < 0)
 		fp_db_rollback(db);
+	return r;
+}
+
+int
+fp_inventory_load_text(struct fp_inventory_stats *out, struct fp_db *db, const char *name,
+		       const char *text, size_t len, const struct fp_inventory_opts *opts,
+		       struct fp_err *err)
+{
+	struct fp_buf b;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	fp_buf_init(&b);
+	if (fp_buf_add(&b, text, len) < 0)
+		return fp_err_nomem(err);
+	snprintf(out->fingerprint, sizeof(out->fingerprint), "%016llx-%zu",
+		 (unsigned long long)fp_hash64(text, len, 0), len);
+	r = load_snapshot(out, db, name, name, &b, opts, err);
+	fp_buf_done(&b);
+	return r;
+}
+
+int
+fp_inventory_load_file(struct fp_inventory_stats *out, struct fp_db *db, const char *path,
+		       const struct fp_inventory_opts *opts, struct fp_err *err)
+{
+	struct fp_input *in = NULL;
+	struct fp_buf text;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	fp_buf_init(&text);
+	r = fp_input_open(&in, path, err);
+	if (r < 0)
+		return r;
+	r = fp_input_prefingerprint(in, out->fingerprint, err);
+	if (r >= 0)
+		r = fp_input_read_all(in, &text, FP_INVENTORY_MAX_BYTES, err);
+	if (r < 0)
+		goto out;
+	fp_input_fingerprint(in, out->fingerprint);
+	r = load_snapshot(out, db, fp_input_name(in), path, &text, opts, err);
 out:
 	fp_buf_done(&text);
 	fp_input_close(in);

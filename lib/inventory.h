@@ -51,4 +51,9 @@ struct fp_inventory_stats {
 int fp_inventory_load_file(struct fp_inventory_stats *out, struct fp_db *db, const char *path,
 			   const struct fp_inventory_opts *opts, struct fp_err *err);
 
+/* The same for snapshot text in memory, named @name (tests and fuzzing). */
+int fp_inventory_load_text(struct fp_inventory_stats *out, struct fp_db *db, const char *name,
+			   const char *text, size_t len, const struct fp_inventory_opts *opts,
+			   struct fp_err *err);
+
 #endif
