@@ -66,10 +66,12 @@ fp_netset_parse(struct fp_netset *out, const char *name, const char *text, size_
 		return r;
 	root = fp_yaml_count(y) > 0 ? fp_yaml_root(y, 0) : NULL;
 	if (root == NULL || root->type != FP_YAML_MAPPING) {
+		/* the error names the node, which dies with the document */
+		r = fp_err_set(err, FP_EINPUT, name, root != NULL ? root->line : 0,
+			       root != NULL ? root->column : 0,
+			       "expected a mapping of network names to CIDR lists");
 		fp_yaml_free(y);
-		return fp_err_set(err, FP_EINPUT, name, root != NULL ? root->line : 0,
-				  root != NULL ? root->column : 0,
-				  "expected a mapping of network names to CIDR lists");
+		return r;
 	}
 	out->nets = calloc(root->n_pairs + 1, sizeof(*out->nets));
 	if (out->nets == NULL) {

@@ -189,7 +189,7 @@ number(const struct tok *t, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 
-	if (t->len == 0 || t->len > 20)
+	if (t == NULL || t->len == 0 || t->len > 20)
 		return false;
 	for (size_t i = 0; i < t->len; i++) {
 		if (t->s[i] < '0' || t->s[i] > '9' || v > (max - (uint64_t)(t->s[i] - '0')) / 10)
@@ -266,10 +266,11 @@ vpc_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena 
 		return bad(err, "not an IP address", dst);
 	if (f[F_PROTOCOL] == NULL || !number(f[F_PROTOCOL], 255, &proto))
 		return bad(err, "protocol: not a protocol number", f[F_PROTOCOL]);
-	if ((f[F_SRCPORT] != NULL && !dash(f[F_SRCPORT]) && !number(f[F_SRCPORT], 65535, &sport)) ||
-	    (f[F_DSTPORT] != NULL && !dash(f[F_DSTPORT]) && !number(f[F_DSTPORT], 65535, &dport)))
-		return bad(err, "port out of range (0-65535)",
-			   number(f[F_SRCPORT], 65535, &v) ? f[F_DSTPORT] : f[F_SRCPORT]);
+	/* a missing or "-" port stays 0: ICMP and NODATA records carry none */
+	if (!dash(f[F_SRCPORT]) && !number(f[F_SRCPORT], 65535, &sport))
+		return bad(err, "port out of range (0-65535)", f[F_SRCPORT]);
+	if (!dash(f[F_DSTPORT]) && !number(f[F_DSTPORT], 65535, &dport))
+		return bad(err, "port out of range (0-65535)", f[F_DSTPORT]);
 	if (f[F_TCP_FLAGS] != NULL && !dash(f[F_TCP_FLAGS]) && !number(f[F_TCP_FLAGS], 255, &flags))
 		return bad(err, "tcp-flags: not a number", f[F_TCP_FLAGS]);
 	if (f[F_ACTION] == NULL || fp_equals(f[F_ACTION]->s, f[F_ACTION]->len, "ACCEPT"))
