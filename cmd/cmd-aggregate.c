@@ -37,10 +37,15 @@ static const char usage_text[] =
 	"                      addresses become one peer with an ipBlock per CIDR\n"
 	"      --allow-host    give traffic to and from the nodes rules (ipBlocks of the\n"
 	"                      node addresses); by default it is only listed\n"
+	FP_PIPELINE_HISTORY_HELP
 	"  -h, --help          show this help\n"
 	"\n"
 	"Output: one line per edge, tab-separated: source, destination, protocol/port,\n"
-	"verdict, flows, days seen, first seen, last seen, status.\n";
+	"verdict, flows, days seen, first seen, last seen, status.\n"
+	"\n"
+	"History: each window is stored.  Days are counted over every recorded window,\n"
+	"and the rules of the previous window that had no traffic in this one are\n"
+	"carried forward (status allow, with the windows they went without traffic).\n";
 
 static const struct option opts[] = {
 	{ "allow-host", no_argument, NULL, 'H' },
@@ -52,6 +57,7 @@ static const struct option opts[] = {
 	{ "service-cidr", required_argument, NULL, 'C' },
 	{ "since", required_argument, NULL, 'S' },
 	{ "until", required_argument, NULL, 'U' },
+	FP_PIPELINE_HISTORY_LONGOPTS,
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -101,6 +107,8 @@ cmd_aggregate(int argc, char **argv)
 			return FP_EXIT_OK;
 		default:
 			status = fp_pipeline_window_option(&po, "aggregate", o, optarg);
+			if (status == 1)
+				status = fp_pipeline_history_option(&po, "aggregate", o, optarg);
 			if (status == 1)
 				status = fp_cli_bad_option("aggregate");
 			if (status < 0)

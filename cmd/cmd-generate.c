@@ -14,7 +14,7 @@
 
 static const char usage_text[] =
 	"usage: flowpol generate [-d DB] -o DIR [--namespace NS]... [--no-default-deny]\n"
-	"                        [--existing DIR]\n"
+	"                        [--existing DIR] [--baseline DIR]\n"
 	"\n"
 	"Write least-privilege NetworkPolicies for the edges of the newest aggregation:\n"
 	"DIR/<namespace>.yaml (a default-deny policy and one policy per workload with\n"
@@ -29,9 +29,13 @@ static const char usage_text[] =
 	"      --existing DIR    the policies already in force: what they admit gets no\n"
 	"                        new rule, and their rules the window never used are\n"
 	"                        listed (never removed)\n"
+	"      --baseline DIR    the policies merged last time (as in the repository):\n"
+	"                        policies whose rules did not change keep their bytes,\n"
+	"                        so the pull request shows only what changed\n"
 	"  -h, --help            show this help\n";
 
 static const struct option opts[] = {
+	{ "baseline", required_argument, NULL, FP_OPT_BASELINE },
 	{ "db", required_argument, NULL, 'd' },
 	{ "existing", required_argument, NULL, 'X' },
 	{ "namespace", required_argument, NULL, 'n' },

@@ -39,17 +39,22 @@ static const char usage_text[] =
 	"                        the cluster's pod and Service ranges (repeatable)\n"
 	"      --known-networks FILE  YAML naming outside networks (name: [CIDR, ...])\n"
 	"      --allow-host      give node traffic rules (ipBlocks of the node addresses)\n"
+	FP_PIPELINE_HISTORY_HELP
 	"  -n, --namespace NS    only this namespace (repeatable)\n"
 	"      --no-default-deny do not write the default-deny policies\n"
 	"      --existing DIR    the policies already in force: what they admit gets no\n"
 	"                        new rule, and their rules the window never used are\n"
 	"                        listed (never removed)\n"
+	"      --baseline DIR    the policies merged last time (as in the repository):\n"
+	"                        policies whose rules did not change keep their bytes,\n"
+	"                        so the pull request shows only what changed\n"
 	"      --progress        show progress on stderr even when it is not a terminal\n"
 	"  -q, --quiet           no progress, no per-file summary\n"
 	"  -h, --help            show this help\n";
 
 static const struct option opts[] = {
 	{ "allow-host", no_argument, NULL, 'H' },
+	{ "baseline", required_argument, NULL, FP_OPT_BASELINE },
 	{ "cluster-cidr", required_argument, NULL, 'C' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "existing", required_argument, NULL, 'X' },
@@ -68,6 +73,7 @@ static const struct option opts[] = {
 	{ "service-cidr", required_argument, NULL, 'C' },
 	{ "since", required_argument, NULL, 'S' },
 	{ "until", required_argument, NULL, 'U' },
+	FP_PIPELINE_HISTORY_LONGOPTS,
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -105,6 +111,8 @@ cmd_run(int argc, char **argv)
 			return FP_EXIT_OK;
 		default:
 			status = fp_pipeline_window_option(&po, "run", o, optarg);
+			if (status == 1)
+				status = fp_pipeline_history_option(&po, "run", o, optarg);
 			if (status == 1)
 				status = fp_pipeline_generate_option(&po, "run", o, optarg);
 			if (status == 1)

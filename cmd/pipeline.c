@@ -93,6 +93,33 @@ fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt, 
 }
 
 int
+fp_pipeline_history_option(struct fp_pipeline_opts *o, const char *cmd, int opt, const char *arg)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case FP_OPT_MIN_DAYS:
+	case FP_OPT_STALE_AFTER:
+		if (!fp_parse_u64(&v, arg, 100000) || v == 0)
+			return fp_cli_usage(cmd, "%s: expected a number from 1: '%s'",
+					    opt == FP_OPT_MIN_DAYS ? "--min-days" : "--stale-after", arg);
+		if (opt == FP_OPT_MIN_DAYS)
+			o->window.min_days = (uint32_t)v;
+		else
+			o->window.stale_after = (uint32_t)v;
+		return 0;
+	case FP_OPT_REQUIRE_STABLE:
+		o->window.require_stable = true;
+		return 0;
+	case FP_OPT_PRUNE:
+		o->window.prune = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int
 fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 			    const char *arg)
 {
@@ -116,6 +143,9 @@ fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt
 		return 0;
 	case 'X':
 		o->existing = arg;
+		return 0;
+	case FP_OPT_BASELINE:
+		o->baseline = arg;
 		return 0;
 	default:
 		return 1;
@@ -258,7 +288,7 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 		r = fp_policy_synthesize(&m, es, &po, &err);
 	}
 	if (r == 0)
-		r = fp_emit_model(&digest, m, o->out_dir, &err);
+		r = fp_emit_model(&digest, m, o->out_dir, o->baseline, &err);
 	if (r == 0)
 		r = fp_report_write(m, &in, o->out_dir, &err);
 	if (r == 0)

@@ -20,6 +20,7 @@ struct fp_pipeline_opts {
 	struct fp_netset nets; /* --known-networks */
 	const char *out_dir;
 	const char *existing; /* --existing DIR */
+	const char *baseline; /* --baseline DIR: the policies merged last time */
 	const char **namespaces;
 	size_t n_namespaces;
 	bool no_default_deny;
@@ -35,9 +36,37 @@ void fp_pipeline_done(struct fp_pipeline_opts *o);
  */
 int fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 			      const char *arg);
+/* Long options without a short letter. */
+enum {
+	FP_OPT_MIN_DAYS = 0x100,
+	FP_OPT_REQUIRE_STABLE,
+	FP_OPT_STALE_AFTER,
+	FP_OPT_PRUNE,
+	FP_OPT_BASELINE,
+};
+
+/*
+ * History options of aggregate and run: --min-days, --require-stable,
+ * --stale-after, --prune.  1 = not mine.
+ */
+int fp_pipeline_history_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
+			       const char *arg);
+#define FP_PIPELINE_HISTORY_LONGOPTS                                              \
+	{ "min-days", required_argument, NULL, FP_OPT_MIN_DAYS },                 \
+	{ "prune", no_argument, NULL, FP_OPT_PRUNE },                             \
+	{ "require-stable", no_argument, NULL, FP_OPT_REQUIRE_STABLE },           \
+	{ "stale-after", required_argument, NULL, FP_OPT_STALE_AFTER }
+#define FP_PIPELINE_HISTORY_HELP                                                           \
+	"      --min-days N      edges seen on fewer days (over every recorded window)\n"  \
+	"                        are low evidence (default: 1)\n"                          \
+	"      --require-stable  low-evidence edges get no rule (they stay in the report)\n" \
+	"      --stale-after N   flag rules carried for N windows without traffic\n"        \
+	"                        (default: 4)\n"                                           \
+	"      --prune           drop the flagged rules (kept by default)\n"
+
 /*
  * Generate options: 'o' -o, 'n' --namespace, 'D' --no-default-deny,
- * 'X' --existing.  1 = not mine.
+ * 'X' --existing, --baseline.  1 = not mine.
  */
 int fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 				const char *arg);

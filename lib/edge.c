@@ -7,7 +7,8 @@
 
 #include <jansson.h>
 
-#include "lib/edge.h"
+#include "lib/edge-private.h"
+#include "lib/history.h"
 #include "lib/resolve.h"
 #include "lib/util-sort.h"
 #include "lib/flowtab.h"
@@ -29,6 +30,8 @@ fp_edge_status_name(enum fp_edge_status s)
 	case FP_EDGE_NO_POD: return "no-pod";
 	case FP_EDGE_AMBIGUOUS: return "ambiguous";
 	case FP_EDGE_EXISTING: return "existing";
+	case FP_EDGE_LOW_EVIDENCE: return "low-evidence";
+	case FP_EDGE_PRUNED: return "pruned";
 	}
 	return "unknown";
 }
@@ -39,6 +42,8 @@ fp_edgeset_free(struct fp_edgeset *e)
 	if (e == NULL)
 		return;
 	fp_idset_free(e->ids);
+	for (size_t i = 0; i < e->n; i++)
+		free(e->edges[i].dayv);
 	free(e->edges);
 	fp_buf_done(&e->ranges);
 	free(e);
@@ -100,6 +105,20 @@ edge_cmp(const void *a, const void *b)
 	CMP(src) CMP(dst) CMP(proto) CMP(port) CMP(verdict)
 #undef CMP
 	return 0;
+}
+
+void
+fp_edgeset_sort(struct fp_edgeset *es)
+{
+	if (es->n > 0)
+		fp_qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
+}
+
+enum fp_edge_status
+fp_edge_classify(const struct fp_edgeset *es, const struct fp_edge *e)
+{
+	return classify(e, fp_idset_get(es->ids, e->src), fp_idset_get(es->ids, e->dst), 0,
+			es->allow_host);
 }
 
 struct dayref {
@@ -198,19 +217,6 @@ folding_done(struct folding *f)
 	fp_strmap_done(&f->index);
 }
 
-/* Count distinct days per edge. */
-static void
-count_days(struct folding *f)
-{
-	if (f->n_days == 0)
-		return; /* f->days is NULL: fp_qsort() must not see it */
-	fp_qsort(f->days, f->n_days, sizeof(*f->days), dayref_cmp);
-	for (size_t i = 0; i < f->n_days; i++)
-		if (i == 0 || f->days[i].edge != f->days[i - 1].edge ||
-		    f->days[i].day != f->days[i - 1].day)
-			f->edges[f->days[i].edge].days++;
-}
-
 /* Compact the day list when it grows: each (edge, day) pair once. */
 static void
 compact_days(struct folding *f)
@@ -222,6 +228,27 @@ compact_days(struct folding *f)
 		if (n == 0 || f->days[i].edge != f->days[n - 1].edge || f->days[i].day != f->days[n - 1].day)
 			f->days[n++] = f->days[i];
 	f->n_days = n;
+}
+
+/* Count distinct days per edge and keep them: history unions them over windows. */
+static int
+count_days(struct folding *f)
+{
+	if (f->n_days == 0)
+		return 0; /* f->days is NULL: fp_qsort() must not see it */
+	compact_days(f);
+	for (size_t i = 0; i < f->n_days; i++)
+		f->edges[f->days[i].edge].days++;
+	for (size_t i = 0; i < f->n_days;) {
+		struct fp_edge *e = &f->edges[f->days[i].edge];
+
+		e->dayv = malloc(e->days * sizeof(*e->dayv));
+		if (e->dayv == NULL)
+			return -1;
+		for (uint32_t k = 0; k < e->days; k++)
+			e->dayv[k] = (int32_t)f->days[i++].day;
+	}
+	return 0;
 }
 
 static int
@@ -366,7 +393,13 @@ fold_window(struct fp_edgeset *es, struct fp_idbuild *b, struct fp_db *db, struc
 		free(f.edges);
 		return r;
 	}
-	count_days(&f);
+	if (count_days(&f) < 0) {
+		for (size_t i = 0; i < f.n; i++)
+			free(f.edges[i].dayv);
+		folding_done(&f);
+		free(f.edges);
+		return fp_err_nomem(err);
+	}
 	folding_done(&f);
 	es->edges = f.edges;
 	es->n = f.n;
@@ -375,61 +408,6 @@ fold_window(struct fp_edgeset *es, struct fp_idbuild *b, struct fp_db *db, struc
 
 		e->status = classify(e, fp_idset_get(es->ids, e->src), fp_idset_get(es->ids, e->dst),
 				     es->min_flows, es->allow_host);
-	}
-	return 0;
-}
-
-static int
-store_run(struct fp_edgeset *es, struct fp_db *db, struct fp_err *err)
-{
-	_cleanup_stmt_ sqlite3_stmt *run = NULL;
-	_cleanup_stmt_ sqlite3_stmt *ins = NULL;
-	char options[64], *resolution;
-	json_t *res;
-
-	snprintf(options, sizeof(options), "{\"min_flows\":%llu}", (unsigned long long)es->min_flows);
-	res = json_pack("{s:I, s:b, s:I, s:s, s:I}", "exact", (json_int_t)es->matches[0],
-			"inventory", es->inventory, "near", (json_int_t)es->matches[1], "ranges",
-			fp_buf_str(&es->ranges), "unresolved", (json_int_t)es->matches[2]);
-	resolution = res != NULL ? json_dumps(res, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
-	json_decref(res);
-	if (resolution == NULL)
-		return fp_err_nomem(err);
-	if (fp_db_prepare(db, &run,
-			  "INSERT INTO runs(command, since, until, options, resolution) "
-			  "VALUES ('aggregate', ?, ?, ?, ?)",
-			  err) < 0 ||
-	    fp_db_prepare(db, &ins,
-			  "INSERT INTO edges(run, src, dst, proto, port, verdict, flows, first_seen, "
-			  "last_seen, days, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			  err) < 0)
-		return FP_EDB;
-	sqlite3_bind_int64(run, 1, es->since);
-	sqlite3_bind_int64(run, 2, es->until);
-	sqlite3_bind_text(run, 3, options, -1, SQLITE_STATIC);
-	sqlite3_bind_text(run, 4, resolution, -1, free);
-	if (fp_db_step(db, run, err) < 0)
-		return FP_EDB;
-	es->run = sqlite3_last_insert_rowid(fp_db_handle(db));
-	if (fp_idset_store(es->ids, db, es->run, err) < 0)
-		return FP_EDB;
-	for (size_t i = 0; i < es->n; i++) {
-		const struct fp_edge *e = &es->edges[i];
-
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, es->run);
-		sqlite3_bind_text(ins, 2, fp_idset_get(es->ids, e->src)->key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, fp_idset_get(es->ids, e->dst)->key, -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 4, e->proto);
-		sqlite3_bind_int(ins, 5, e->port);
-		sqlite3_bind_int(ins, 6, e->verdict);
-		sqlite3_bind_int64(ins, 7, e->flows > INT64_MAX ? INT64_MAX : (int64_t)e->flows);
-		sqlite3_bind_int64(ins, 8, e->first);
-		sqlite3_bind_int64(ins, 9, e->last);
-		sqlite3_bind_int64(ins, 10, e->days);
-		sqlite3_bind_int(ins, 11, e->status);
-		if (fp_db_step(db, ins, err) < 0)
-			return FP_EDB;
 	}
 	return 0;
 }
@@ -489,6 +467,10 @@ compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *op
 		return fp_err_nomem(err);
 	es->min_flows = opts->min_flows;
 	es->allow_host = opts->allow_host;
+	es->min_days = opts->min_days ? opts->min_days : FP_EDGE_DEFAULT_MIN_DAYS;
+	es->stale_after = opts->stale_after ? opts->stale_after : FP_EDGE_DEFAULT_STALE_AFTER;
+	es->require_stable = opts->require_stable;
+	es->prune = opts->prune;
 	/* One transaction: the run is stored whole, and reads see one state. */
 	r = store ? fp_db_begin(db, err) : fp_db_begin_read(db, err);
 	if (r == 0)
@@ -511,7 +493,9 @@ compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *op
 			fp_buf_printf(&es->ranges, "%s%s", i ? "," : "", fp_cidr_format(buf, &cidrs[i]));
 		}
 		if (store)
-			r = store_run(es, db, err);
+			r = fp_history_apply(es, db, err);
+		if (store && r == 0)
+			r = fp_edge_store_run(es, db, opts, err);
 	}
 	fp_idbuild_free(b);
 	fp_resolver_free(res);
@@ -528,92 +512,3 @@ compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *op
 	return 0;
 }
 
-int
-fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *err)
-{
-	_cleanup_stmt_ sqlite3_stmt *run = NULL;
-	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	struct fp_edgeset *es;
-	size_t cap = 0;
-	int r;
-
-	*out = NULL;
-	if (fp_db_prepare(db, &run,
-			  "SELECT id, since, until, json_extract(options, '$.min_flows'), "
-			  "json_extract(resolution, '$.exact'), json_extract(resolution, '$.near'), "
-			  "json_extract(resolution, '$.unresolved'), "
-			  "json_extract(resolution, '$.inventory'), "
-			  "json_extract(resolution, '$.ranges') FROM runs "
-			  "WHERE command = 'aggregate' ORDER BY id DESC LIMIT 1",
-			  err) < 0)
-		return FP_EDB;
-	r = fp_db_step(db, run, err);
-	if (r < 0)
-		return FP_EDB;
-	if (r != SQLITE_ROW)
-		return fp_err_set(err, FP_EINPUT, fp_db_path(db), 0, 0,
-				  "no aggregation yet: run 'flowpol aggregate' first");
-	es = calloc(1, sizeof(*es));
-	if (es == NULL)
-		return fp_err_nomem(err);
-	es->run = sqlite3_column_int64(run, 0);
-	es->since = sqlite3_column_int64(run, 1);
-	es->until = sqlite3_column_int64(run, 2);
-	es->min_flows = (uint64_t)sqlite3_column_int64(run, 3);
-	for (int i = 0; i < 3; i++)
-		es->matches[i] = (uint64_t)sqlite3_column_int64(run, 4 + i);
-	es->inventory = sqlite3_column_int(run, 7) != 0;
-	if (sqlite3_column_text(run, 8) != NULL)
-		fp_buf_adds(&es->ranges, (const char *)sqlite3_column_text(run, 8));
-	if (fp_idset_load(&es->ids, db, es->run, err) < 0 ||
-	    fp_db_prepare(db, &st,
-			  "SELECT src, dst, proto, port, verdict, flows, first_seen, last_seen, days, "
-			  "status FROM edges WHERE run = ?",
-			  err) < 0) {
-		fp_edgeset_free(es);
-		return FP_EDB;
-	}
-	sqlite3_bind_int64(st, 1, es->run);
-	while ((r = fp_db_step(db, st, err)) == SQLITE_ROW) {
-		long src = fp_idset_find(es->ids, (const char *)sqlite3_column_text(st, 0));
-		long dst = fp_idset_find(es->ids, (const char *)sqlite3_column_text(st, 1));
-		struct fp_edge *e;
-
-		if (src < 0 || dst < 0) {
-			r = fp_err_set(err, FP_EDB, fp_db_path(db), 0, 0,
-				       "stored edge names an unknown identity");
-			break;
-		}
-		if (es->n == cap) {
-			size_t c = cap ? cap * 2 : 256;
-			struct fp_edge *v = realloc(es->edges, c * sizeof(*v));
-
-			if (v == NULL) {
-				r = fp_err_nomem(err);
-				break;
-			}
-			es->edges = v;
-			cap = c;
-		}
-		e = &es->edges[es->n++];
-		memset(e, 0, sizeof(*e));
-		e->src = (uint32_t)src;
-		e->dst = (uint32_t)dst;
-		e->proto = (uint8_t)sqlite3_column_int(st, 2);
-		e->port = (uint16_t)sqlite3_column_int(st, 3);
-		e->verdict = (uint8_t)sqlite3_column_int(st, 4);
-		e->flows = (uint64_t)sqlite3_column_int64(st, 5);
-		e->first = sqlite3_column_int64(st, 6);
-		e->last = sqlite3_column_int64(st, 7);
-		e->days = (uint32_t)sqlite3_column_int64(st, 8);
-		e->status = sqlite3_column_int(st, 9);
-	}
-	if (r < 0) {
-		fp_edgeset_free(es);
-		return r;
-	}
-	if (es->n > 0)
-		fp_qsort(es->edges, es->n, sizeof(*es->edges), edge_cmp);
-	*out = es;
-	return 0;
-}

@@ -34,6 +34,8 @@ enum fp_edge_status {
 	FP_EDGE_NO_POD = 8,     /* neither side is a pod: no NetworkPolicy applies */
 	FP_EDGE_AMBIGUOUS = 9,  /* the log does not tell which side opened it */
 	FP_EDGE_EXISTING = 10,  /* generate --existing: policies in force admit it */
+	FP_EDGE_LOW_EVIDENCE = 11, /* --require-stable: seen on fewer than --min-days days */
+	FP_EDGE_PRUNED = 12,    /* --prune: no traffic for --stale-after windows */
 };
 
 enum fp_edge_verdict {
@@ -53,6 +55,13 @@ struct fp_edge {
 	enum fp_edge_status status;
 	uint8_t denied_sides; /* dropped edges: FP_EDGE_SIDE_* the engine said denied */
 	uint8_t covered_sides; /* generate --existing: sides a rule in force admits */
+	bool low_evidence;     /* seen on fewer days than --min-days, over all windows */
+	/* History (lib/history.h): the evidence over every recorded window. */
+	uint32_t days_all;
+	int64_t first_all, last_all;
+	uint32_t stale;        /* windows without traffic: a rule carried forward */
+	int32_t *dayv;         /* the window's days (since 1970, UTC), sorted, @days
+				* of them; owned by the edge set, NULL when loaded */
 };
 
 #define FP_EDGE_SIDE_INGRESS 1 /* the destination's ingress */
@@ -67,13 +76,24 @@ struct fp_edge_opts {
 	size_t n_cidrs;
 	const struct fp_netset *nets; /* known networks; may be NULL */
 	bool allow_host;             /* give node traffic rules (ipBlocks of the nodes) */
+	/* Stability (aggregate only; see lib/history.h).  0 = the default. */
+	uint32_t min_days;           /* fewer days than this is low evidence (1) */
+	bool require_stable;         /* low-evidence edges get no rule */
+	uint32_t stale_after;        /* windows without traffic before a rule is flagged (4) */
+	bool prune;                  /* drop flagged rules */
 };
+
+#define FP_EDGE_DEFAULT_MIN_DAYS 1
+#define FP_EDGE_DEFAULT_STALE_AFTER 4
 
 struct fp_edgeset {
 	int64_t run;
 	int64_t since, until; /* the window: [since, until) */
 	uint64_t min_flows;
 	bool allow_host;
+	uint32_t min_days, stale_after;
+	bool require_stable, prune;
+	uint32_t windows;     /* distinct windows recorded, this one included */
 	struct fp_idset *ids; /* owned */
 	struct fp_edge *edges; /* sorted by (src, dst, proto, port, verdict) */
 	size_t n;
@@ -101,6 +121,12 @@ int fp_edge_compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_e
 int fp_edge_load_latest(struct fp_edgeset **out, struct fp_db *db, struct fp_err *err);
 
 void fp_edgeset_free(struct fp_edgeset *e);
+
+/* Sort the edges by (src, dst, proto, port, verdict), after identities moved. */
+void fp_edgeset_sort(struct fp_edgeset *es);
+
+/* The status @e gets from its identities, ignoring --min-flows. */
+enum fp_edge_status fp_edge_classify(const struct fp_edgeset *es, const struct fp_edge *e);
 
 /* One word for a status, for reports: "allow", "min-flows", "node", ... */
 const char *fp_edge_status_name(enum fp_edge_status s);

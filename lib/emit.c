@@ -7,6 +7,7 @@
 
 #include <yaml.h>
 
+#include "lib/carry.h"
 #include "lib/emit.h"
 #include "lib/util-file.h"
 #include "lib/util-hash.h"
@@ -435,7 +436,7 @@ fp_emit_kustomization(struct fp_buf *out, const struct fp_policy_model *m, struc
 
 int
 fp_emit_model(uint64_t *digest, const struct fp_policy_model *m, const char *dir,
-	      struct fp_err *err)
+	      const char *baseline, struct fp_err *err)
 {
 	struct fp_hasher h;
 	struct fp_buf b;
@@ -450,6 +451,8 @@ fp_emit_model(uint64_t *digest, const struct fp_policy_model *m, const char *dir
 		fp_buf_reset(&b);
 		r = fp_emit_namespace(&b, m, &m->nss[i], err);
 		snprintf(name, sizeof(name), "%s.yaml", m->nss[i].ns);
+		if (r == 0 && baseline != NULL)
+			r = fp_carry_file(&b, baseline, name, err);
 		if (r == 0)
 			r = fp_file_write_atomic(dir, name, b.data, b.len, err);
 		if (r < 0) {

@@ -26,10 +26,12 @@ int fp_emit_kustomization(struct fp_buf *out, const struct fp_policy_model *m,
 
 /*
  * Write DIR/<namespace>.yaml for every namespace and DIR/kustomization.yaml
- * (each atomically), creating DIR if needed.  *@digest gets a hash of
- * everything written, for the run record.  0, FP_EINPUT or FP_EIO.
+ * (each atomically), creating DIR if needed.  With @baseline (a directory,
+ * or NULL), policies that did not change keep its bytes (lib/carry.h).
+ * *@digest gets a hash of everything written, for the run record.  0,
+ * FP_EINPUT or FP_EIO.
  */
 int fp_emit_model(uint64_t *digest, const struct fp_policy_model *m, const char *dir,
-		  struct fp_err *err);
+		  const char *baseline, struct fp_err *err);
 
 #endif

@@ -1286,3 +1286,59 @@ nomem:
 	fp_idset_free(s);
 	return fp_err_nomem(err);
 }
+
+static int
+order_key_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct fp_identity *ids = ctx;
+
+	return strcmp(ids[*(const size_t *)a].key, ids[*(const size_t *)b].key);
+}
+
+int
+fp_idset_adopt(struct fp_idset *s, struct fp_idset *from, const long *pick, size_t n_pick,
+	       long **rank_out, struct fp_err *err)
+{
+	size_t n = s->n + n_pick;
+	struct fp_identity *ids = realloc(s->ids, (n ? n : 1) * sizeof(*ids));
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	struct fp_identity *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	long *rank = malloc((n ? n : 1) * sizeof(*rank));
+
+	if (ids != NULL)
+		s->ids = ids;
+	if (ids == NULL || order == NULL || sorted == NULL || rank == NULL) {
+		free(order);
+		free(sorted);
+		free(rank);
+		return fp_err_nomem(err);
+	}
+	/* Move, then leave the donor's slot empty for identity_done(). */
+	for (size_t i = 0; i < n_pick; i++) {
+		s->ids[s->n + i] = from->ids[pick[i]];
+		memset(&from->ids[pick[i]], 0, sizeof(from->ids[pick[i]]));
+	}
+	s->cap = n;
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	/* Keys are unique: sorting indexes by key gives one order for one set. */
+	if (fp_sort(order, n, sizeof(*order), order_key_cmp, s->ids) < 0) {
+		free(order);
+		free(sorted);
+		free(rank);
+		return fp_err_nomem(err);
+	}
+	for (size_t k = 0; k < n; k++) {
+		sorted[k] = s->ids[order[k]];
+		rank[order[k]] = (long)k;
+	}
+	memcpy(s->ids, sorted, n * sizeof(*sorted));
+	s->n = n;
+	for (int64_t e = 0; e <= s->max_ep && s->of_ep != NULL; e++)
+		if (s->of_ep[e] >= 0)
+			s->of_ep[e] = rank[s->of_ep[e]];
+	free(order);
+	free(sorted);
+	*rank_out = rank;
+	return 0;
+}

@@ -115,6 +115,13 @@ long fp_idset_find(const struct fp_idset *s, const char *key);
 
 /* Store the identities of run @run; load them back (order by key). */
 int fp_idset_store(const struct fp_idset *s, struct fp_db *db, int64_t run, struct fp_err *err);
+/*
+ * Move identities @pick (indexes into @from, whose keys @s lacks) into @s
+ * and sort @s again; @from keeps empty slots and must then only be freed.
+ * *@rank maps @s's old indexes to the new ones (free() it).
+ */
+int fp_idset_adopt(struct fp_idset *s, struct fp_idset *from, const long *pick, size_t n_pick,
+		   long **rank_out, struct fp_err *err);
 int fp_idset_load(struct fp_idset **out, struct fp_db *db, int64_t run, struct fp_err *err);
 
 #endif

@@ -124,6 +124,7 @@ struct peer_ports {
 	uint64_t flows;
 	int64_t first, last;
 	uint32_t days;
+	uint32_t stale; /* windows without traffic, 0 if any port had some */
 	bool dns_tcp_added;
 };
 
@@ -374,6 +375,7 @@ build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_poli
 			pp->peer = peer;
 			pp->first = e->first;
 			pp->last = e->last;
+			pp->stale = e->stale;
 		}
 		if (add_port(pp, e->proto, e->port) < 0)
 			goto nomem;
@@ -381,6 +383,7 @@ build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_poli
 		pp->first = e->first < pp->first ? e->first : pp->first;
 		pp->last = e->last > pp->last ? e->last : pp->last;
 		pp->days = e->days > pp->days ? e->days : pp->days;
+		pp->stale = e->stale < pp->stale ? e->stale : pp->stale;
 		pol->flows += e->flows;
 		if (e->first < pol->first)
 			pol->first = e->first;
@@ -417,6 +420,7 @@ build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_poli
 			p->first = pps[j].first;
 			p->last = pps[j].last;
 			p->days = pps[j].days;
+			p->stale = pps[j].stale;
 			p->dns_tcp_added = pps[j].dns_tcp_added;
 		}
 		k = end;

@@ -32,6 +32,7 @@ struct fp_policy_peer {
 	uint64_t flows;               /* evidence over this rule's ports */
 	int64_t first, last;
 	uint32_t days;
+	uint32_t stale;               /* windows without traffic: carried forward */
 	bool dns_tcp_added;           /* TCP/53 added beside the UDP/53 seen */
 };
 

@@ -9,6 +9,7 @@
 #include "lib/flow.h"
 #include "lib/netpol.h"
 #include "lib/report.h"
+#include "lib/report-private.h"
 #include "lib/util-file.h"
 #include "lib/util-time.h"
 
@@ -63,8 +64,8 @@ id_name(struct fp_buf *out, const struct fp_identity *id)
 }
 
 /* The name with its selector, for tables: "bookinfo/ratings-v1 (`app=ratings`)". */
-static void
-id_cell(struct fp_buf *out, const struct fp_identity *id)
+void
+fp_report_id_cell(struct fp_buf *out, const struct fp_identity *id)
 {
 	id_name(out, id);
 	if (id->kind == FP_ID_WORKLOAD && id->selectable) {
@@ -93,8 +94,8 @@ ports_cell(struct fp_buf *out, const struct fp_policy_rule *r)
 	}
 }
 
-static const char *
-proto_text(uint8_t proto, char buf[16])
+const char *
+fp_report_proto_text(uint8_t proto, char buf[16])
 {
 	const char *n = fp_proto_name(proto);
 
@@ -113,10 +114,10 @@ rule_rows(struct fp_buf *out, const char *dir, const struct fp_policy_rule *r, s
 	for (size_t i = 0; i < n; i++) {
 		for (size_t p = 0; p < r[i].n_peers; p++) {
 			const struct fp_policy_peer *pe = &r[i].peers[p];
-			bool lowev = pe->flows < FP_REPORT_LOW_FLOWS;
+			bool lowev = pe->flows < FP_REPORT_LOW_FLOWS && pe->stale == 0;
 
 			fp_buf_printf(out, "| %s | ", dir);
-			id_cell(out, pe->id);
+			fp_report_id_cell(out, pe->id);
 			fp_buf_adds(out, " | ");
 			ports_cell(out, &r[i]);
 			fp_buf_printf(out, " | %llu | %u | %s | %s | ", (unsigned long long)pe->flows,
@@ -125,9 +126,12 @@ rule_rows(struct fp_buf *out, const char *dir, const struct fp_policy_rule *r, s
 				fp_buf_adds(out, "low evidence");
 				(*low)++;
 			}
+			if (pe->stale > 0)
+				fp_buf_printf(out, "no traffic for %u window%s: kept", pe->stale,
+					      pe->stale == 1 ? "" : "s");
 			if (pe->dns_tcp_added)
 				fp_buf_printf(out, "%sTCP 53 added on purpose: DNS falls back to TCP",
-					      lowev ? "; " : "");
+					      lowev || pe->stale > 0 ? "; " : "");
 			fp_buf_adds(out, " |\n");
 		}
 	}
@@ -178,7 +182,7 @@ mermaid(struct fp_buf *out, const struct fp_policy_model *m, const struct fp_pol
 		if (ed->status != FP_EDGE_ALLOW || !touches(es, ed, pn->ns))
 			continue;
 		fp_buf_printf(out, "  n%u -->|\"%s %u (%llu)\"| n%u\n", ed->src,
-			      proto_text(ed->proto, pb), ed->port, (unsigned long long)ed->flows,
+			      fp_report_proto_text(ed->proto, pb), ed->port, (unsigned long long)ed->flows,
 			      ed->dst);
 	}
 	if (!any)
@@ -297,13 +301,13 @@ not_admitted(struct fp_buf *out, const struct fp_policy_model *m)
 					      status_heading(order[k]));
 			any = true;
 			fp_buf_adds(out, "| ");
-			id_cell(out, fp_idset_get(es->ids, ed->src));
+			fp_report_id_cell(out, fp_idset_get(es->ids, ed->src));
 			fp_buf_adds(out, " | ");
-			id_cell(out, fp_idset_get(es->ids, ed->dst));
+			fp_report_id_cell(out, fp_idset_get(es->ids, ed->dst));
 			if (fp_proto_has_ports(ed->proto))
-				fp_buf_printf(out, " | %s %u", proto_text(ed->proto, pb), ed->port);
+				fp_buf_printf(out, " | %s %u", fp_report_proto_text(ed->proto, pb), ed->port);
 			else
-				fp_buf_printf(out, " | %s", proto_text(ed->proto, pb));
+				fp_buf_printf(out, " | %s", fp_report_proto_text(ed->proto, pb));
 			fp_buf_printf(out, " | %llu | %s |\n", (unsigned long long)ed->flows,
 				      fp_time_format(a, ed->last));
 		}
@@ -339,9 +343,9 @@ existing_section(struct fp_buf *out, const struct fp_policy_model *m,
 				      in->existing_dir);
 		any = true;
 		fp_buf_adds(out, "| ");
-		id_cell(out, fp_idset_get(es->ids, ed->src));
+		fp_report_id_cell(out, fp_idset_get(es->ids, ed->src));
 		fp_buf_adds(out, " | ");
-		id_cell(out, fp_idset_get(es->ids, ed->dst));
+		fp_report_id_cell(out, fp_idset_get(es->ids, ed->dst));
 		fp_buf_printf(out, " | %s %u | %llu | ", fp_proto_name(ed->proto), ed->port,
 			      (unsigned long long)ed->flows);
 		for (int d = 1, first = 1; d >= 0; d--) {
@@ -434,7 +438,9 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 
 	fp_buf_init(&body);
 	for (size_t e = 0; e < es->n; e++) {
-		if (es->edges[e].status == FP_EDGE_ALLOW) {
+		if (es->edges[e].stale > 0) {
+			continue; /* carried forward: fp_report_history_summary() */
+		} else if (es->edges[e].status == FP_EDGE_ALLOW) {
 			admitted++;
 			flows += es->edges[e].flows;
 		} else if (es->edges[e].status == FP_EDGE_EXISTING) {
@@ -446,6 +452,7 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 	for (size_t i = 0; i < m->n; i++)
 		namespace_section(&body, m, &m->nss[i], &low);
 	not_admitted(&body, m);
+	fp_report_history(&body, m);
 	if (in != NULL)
 		existing_section(&body, m, in);
 	unselectable(&body, m);
@@ -456,6 +463,7 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 	fp_buf_printf(out, "- %llu connections between identities admitted (%llu flows)\n",
 		      (unsigned long long)admitted, (unsigned long long)flows);
 	fp_buf_printf(out, "- %llu observed but not admitted (see below)\n", (unsigned long long)other);
+	fp_report_history_summary(out, m);
 	if (in != NULL && in->existing_dir != NULL)
 		fp_buf_printf(out, "- %llu already admitted by the policies in `%s` (no new rule)\n",
 			      (unsigned long long)existing, in->existing_dir);

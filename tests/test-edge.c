@@ -101,9 +101,23 @@ START_TEST(test_edge_window_by_minute)
 	ck_assert_int_eq(es->edges[0].last, t("2026-11-12T10:01:59Z"));
 	free(text);
 	fp_edgeset_free(es);
-	/* An empty window has no edges but is still a run, and loads back. */
+	/* A window without traffic is still a run, and loads back; the rules
+	 * of the window before it (the newest that ends first) are carried,
+	 * without flows, one window without traffic. */
 	es = aggregate(db, "2026-11-13T00:00:00Z", "2026-11-14T00:00:00Z", 0);
-	ck_assert_uint_eq(es->n, 0);
+	ck_assert_uint_eq(es->n, 3);
+	for (size_t i = 0; i < es->n; i++) {
+		ck_assert_uint_eq(es->edges[i].flows, 0);
+		ck_assert_uint_eq(es->edges[i].days_all, 1);
+		ck_assert_int_eq(es->edges[i].status, FP_EDGE_ALLOW);
+	}
+	ck_assert_int_eq(es->edges[1].last, t("2026-11-12T10:01:59Z"));
+	/* Windows that began after the last flow: port 80 was last used before
+	 * the 10:01 window too. */
+	ck_assert_uint_eq(es->edges[0].stale, 2);
+	ck_assert_uint_eq(es->edges[1].stale, 1);
+	ck_assert_uint_eq(es->edges[2].stale, 1);
+	ck_assert_uint_eq(es->windows, 3);
 	ck_assert_uint_gt(fp_idset_count(es->ids), 0);
 	fp_edgeset_free(es);
 	ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM runs"), 3);
@@ -112,7 +126,8 @@ START_TEST(test_edge_window_by_minute)
 
 		es = NULL;
 		ck_assert_int_eq(fp_edge_load_latest(&es, db, &err), 0);
-		ck_assert_uint_eq(es->n, 0);
+		ck_assert_uint_eq(es->n, 3);
+		ck_assert_uint_eq(es->edges[2].stale, 1);
 		ck_assert_int_eq(es->since, t("2026-11-13T00:00:00Z"));
 		fp_edgeset_free(es);
 	}

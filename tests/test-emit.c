@@ -403,7 +403,7 @@ generate(const char *db_name, const char *text, const char *dir)
 	uint64_t digest = 0;
 
 	build(&f, db_name, text);
-	ck_assert_int_eq(fp_emit_model(&digest, f.m, dir, &err), 0);
+	ck_assert_int_eq(fp_emit_model(&digest, f.m, dir, NULL, &err), 0);
 	done(&f);
 	return digest;
 }
