@@ -21,6 +21,7 @@ static const struct fp_cmd fp_cmds[] = {
 	{ "run", cmd_run, "ingest, aggregate and generate in one go (the weekly job)" },
 	{ "check", cmd_check, "would these policies deny anything observed? (a CI gate)" },
 	{ "triage", cmd_triage, "temporary allow policies for what was just denied" },
+	{ "diff", cmd_diff, "what two policy sets admit differently, with evidence" },
 	{ "stats", cmd_stats, "show what the database holds" },
 	{ NULL, NULL, NULL },
 };
