@@ -20,5 +20,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 #endif

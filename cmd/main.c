@@ -22,6 +22,7 @@ static const struct fp_cmd fp_cmds[] = {
 	{ "check", cmd_check, "would these policies deny anything observed? (a CI gate)" },
 	{ "triage", cmd_triage, "temporary allow policies for what was just denied" },
 	{ "diff", cmd_diff, "what two policy sets admit differently, with evidence" },
+	{ "graph", cmd_graph, "draw the workload graph of a window (DOT, Mermaid, SVG)" },
 	{ "stats", cmd_stats, "show what the database holds" },
 	{ NULL, NULL, NULL },
 };
