@@ -82,25 +82,31 @@ fail:
 static int
 cache_file(struct fp_diff__files *fc, const char *path)
 {
+	struct fp_yaml **all;
 	char *data;
 	size_t len = 0;
 	struct fp_err e = { 0 };
+	int r = 0;
 
 	if (fc->path != NULL && strcmp(fc->path, path) == 0)
 		return 0;
 	free(fc->path);
-	fp_yaml_free(fc->y);
 	fc->y = NULL;
-	if ((fc->path = strdup(path)) == NULL)
-		return FP_ENOMEM;
-	data = read_file(path, &len);
-	/* Unreadable now (removed, changed, not a file at all): no form. */
-	if (data != NULL && fp_yaml_load(&fc->y, path, data, len, NULL, &e) == FP_ENOMEM) {
-		free(data);
+	all = realloc(fc->all, (fc->n_all + 1) * sizeof(*all));
+	if (all == NULL || (fc->path = strdup(path)) == NULL) {
+		fc->all = all != NULL ? all : fc->all;
+		fc->path = NULL;
 		return FP_ENOMEM;
 	}
+	fc->all = all;
+	data = read_file(path, &len);
+	/* Unreadable now (removed, changed, not a file at all): no form. */
+	if (data != NULL && fp_yaml_load(&fc->y, path, data, len, NULL, &e) == FP_ENOMEM)
+		r = FP_ENOMEM;
+	if (fc->y != NULL)
+		fc->all[fc->n_all++] = fc->y;
 	free(data);
-	return 0;
+	return r;
 }
 
 static bool
@@ -132,7 +138,9 @@ void
 fp_diff__files_done(struct fp_diff__files *fc)
 {
 	free(fc->path);
-	fp_yaml_free(fc->y);
+	for (size_t i = 0; i < fc->n_all; i++)
+		fp_yaml_free(fc->all[i]);
+	free(fc->all);
 	memset(fc, 0, sizeof(*fc));
 }
 
@@ -141,8 +149,13 @@ fp_diff__object(const struct fp_yaml_node **out, struct fp_diff__files *fc,
 		const struct fp_netpol_info *in)
 {
 	int r = cache_file(fc, in->file);
+	const struct fp_yaml_node *obj = r == 0 ? find_object(fc->y, in->line, in->column) : NULL;
 
-	*out = r == 0 ? find_object(fc->y, in->line, in->column) : NULL;
+	/* A file changed since it was loaded may hold something else there. */
+	if (obj != NULL && !fp_yaml_is_str(fp_yaml_get(fp_yaml_get(obj, "metadata"), "name"),
+					   in->name))
+		obj = NULL;
+	*out = obj;
 	return r;
 }
 
@@ -444,7 +457,9 @@ change_of(enum fp_diff_change *out, const struct fp_netpol_set *old, size_t a,
 		if (ca.len == cb.len && memcmp(ca.text, cb.text, ca.len) == 0) {
 			*out = FP_DIFF_SAME;
 		} else {
-			r = fp_diff__walk(ca.alone, cb.alone, u, first_difference, NULL, NULL, err);
+			/* no rules to skip pairs with: these sets come from memory */
+			r = fp_diff__walk(ca.alone, cb.alone, NULL, u, first_difference, NULL, NULL,
+					  err);
 			if (r >= 0)
 				*out = r > 0 ? FP_DIFF_MEANING : FP_DIFF_FORM_ONLY;
 		}

@@ -83,20 +83,29 @@ struct fp_diff__outcome {
 /* Called for each outcome with something in it; nonzero stops the walk. */
 typedef int fp_diff__visit_fn(void *ud, const struct fp_diff__outcome *o);
 
+struct fp_diff__rules;
+
 /*
  * Compare @old and @new over @u, calling @visit for every pair and protocol
- * where they differ or NEW's rules admit something.  *@classes gets the
- * number of address classes compared (may be NULL).  0, the visitor's
- * nonzero value, FP_ENOMEM or FP_EUSAGE.
+ * where they differ or NEW's rules admit something.  @rules (NULL, or the
+ * rules of @old and @new, either NULL) lets pairs no rule can admit go
+ * unasked.  *@classes gets the number of address classes compared (may be
+ * NULL).  0, the visitor's nonzero value, FP_ENOMEM or FP_EUSAGE.
  */
 int fp_diff__walk(const struct fp_netpol_set *old, const struct fp_netpol_set *new,
-		  const struct fp_diff__universe *u, fp_diff__visit_fn *visit, void *ud,
-		  size_t *classes, struct fp_err *err);
+		  struct fp_diff__rules *const *rules, const struct fp_diff__universe *u,
+		  fp_diff__visit_fn *visit, void *ud, size_t *classes, struct fp_err *err);
 
-/* A policy file read back, kept while consecutive policies come from it. */
+/*
+ * Policy files read back.  The file in use stays cached while consecutive
+ * policies come from it; every tree read stays alive until
+ * fp_diff__files_done(), so nodes borrowed from one stay valid.
+ */
 struct fp_diff__files {
 	char *path;
-	struct fp_yaml *y; /* NULL when the file could not be read or parsed */
+	struct fp_yaml *y; /* of @path; NULL when it could not be read or parsed */
+	struct fp_yaml **all;
+	size_t n_all;
 };
 
 void fp_diff__files_done(struct fp_diff__files *fc);
@@ -106,6 +115,36 @@ void fp_diff__files_done(struct fp_diff__files *fc);
  */
 int fp_diff__object(const struct fp_yaml_node **out, struct fp_diff__files *fc,
 		    const struct fp_netpol_info *in);
+
+/* A label selector as written in a policy file, in the evaluator's form. */
+struct fp_diff__selector {
+	struct fp_netpol_selector sel; /* strings borrowed from the YAML tree */
+	struct fp_label *ml;
+	struct fp_netpol_requirement *ex;
+	const char **vals;
+};
+
+/* Read @n (NULL: the empty selector).  0 or FP_ENOMEM. */
+int fp_diff__selector_read(struct fp_diff__selector *y, const struct fp_yaml_node *n);
+void fp_diff__selector_done(struct fp_diff__selector *y);
+
+/* The peers of every rule of a set, read back from its files (diff-rules.c). */
+
+int fp_diff__rules_read(struct fp_diff__rules **out, const struct fp_netpol_set *s);
+void fp_diff__rules_free(struct fp_diff__rules *r);
+/* Could some policy not be read back?  Then every question answers true. */
+bool fp_diff__rules_unknown(const struct fp_diff__rules *r);
+/*
+ * Might a rule of @dir of policy @i admit @other (ports aside)?  False only
+ * when no rule can: the evaluator would deny every port.
+ */
+bool fp_diff__rules_may_admit(const struct fp_diff__rules *r, size_t i, enum fp_netpol_dir dir,
+			      const struct fp_netpol_peer *other);
+
+/* Each pod peer of each rule: @ns_sel NULL means the policy's namespace @ns. */
+typedef int fp_diff__peer_fn(void *ud, const char *ns, const struct fp_netpol_selector *pod_sel,
+			     const struct fp_netpol_selector *ns_sel);
+int fp_diff__rules_each_peer(const struct fp_diff__rules *r, fp_diff__peer_fn *fn, void *ud);
 
 /* Fill r->policies and r->changes: how each policy changed (diff-form.c). */
 int fp_diff__policies(struct fp_diff_result *r, const struct fp_netpol_set *old,

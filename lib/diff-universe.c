@@ -315,179 +315,64 @@ nomem:
 	return FP_ENOMEM;
 }
 
-/* A selector as written in a policy file, read into the evaluator's form. */
-struct ysel {
-	struct fp_netpol_selector sel;
-	struct fp_label *ml;
-	struct fp_netpol_requirement *ex;
-	const char **vals;
+struct peers {
+	struct fp_diff__universe *u;
+	size_t *cap;
 };
-
-static void
-ysel_done(struct ysel *y)
-{
-	free(y->ml);
-	free(y->ex);
-	free(y->vals);
-	memset(y, 0, sizeof(*y));
-}
-
-static const char *
-str(const struct fp_yaml_node *n)
-{
-	return n != NULL && n->type == FP_YAML_SCALAR && strlen(n->value) == n->len ? n->value
-										    : NULL;
-}
-
-/* The reader validated it already: anything else unexpected is left out. */
-static int
-ysel_read(struct ysel *y, const struct fp_yaml_node *n)
-{
-	const struct fp_yaml_node *ml = fp_yaml_get(n, "matchLabels");
-	const struct fp_yaml_node *ex = fp_yaml_get(n, "matchExpressions");
-	size_t n_ml = ml != NULL && ml->type == FP_YAML_MAPPING ? ml->n_pairs : 0;
-	size_t n_ex = ex != NULL && ex->type == FP_YAML_SEQUENCE ? ex->n_items : 0, n_vals = 0;
-	static const char *const ops[] = { "In", "NotIn", "Exists", "DoesNotExist" };
-
-	memset(y, 0, sizeof(*y));
-	for (size_t i = 0; i < n_ex; i++) {
-		const struct fp_yaml_node *v = fp_yaml_get(ex->items[i], "values");
-
-		n_vals += v != NULL && v->type == FP_YAML_SEQUENCE ? v->n_items : 0;
-	}
-	y->ml = calloc(n_ml + 1, sizeof(*y->ml));
-	y->ex = calloc(n_ex + 1, sizeof(*y->ex));
-	y->vals = calloc(n_vals + 1, sizeof(*y->vals));
-	if (y->ml == NULL || y->ex == NULL || y->vals == NULL) {
-		ysel_done(y);
-		return FP_ENOMEM;
-	}
-	for (size_t i = 0; i < n_ml; i++) {
-		const char *k = str(ml->pairs[i].key), *v = str(ml->pairs[i].value);
-
-		if (k != NULL && v != NULL)
-			y->ml[y->sel.n_match_labels++] = (struct fp_label){ k, v };
-	}
-	n_vals = 0;
-	for (size_t i = 0; i < n_ex; i++) {
-		const struct fp_yaml_node *v = fp_yaml_get(ex->items[i], "values");
-		const char *key = str(fp_yaml_get(ex->items[i], "key"));
-		const char *op = str(fp_yaml_get(ex->items[i], "operator"));
-		struct fp_netpol_requirement *q = &y->ex[y->sel.n_exprs];
-
-		for (size_t o = 0; key != NULL && op != NULL && o < FP_ARRAY_SIZE(ops); o++)
-			if (strcmp(op, ops[o]) == 0)
-				q->op = (enum fp_netpol_op)(FP_NETPOL_OP_IN + (int)o);
-		if (q->op == 0)
-			continue;
-		q->key = key;
-		q->values = y->vals + n_vals;
-		for (size_t k = 0; v != NULL && v->type == FP_YAML_SEQUENCE && k < v->n_items; k++)
-			if (str(v->items[k]) != NULL)
-				y->vals[n_vals + q->n_values++] = str(v->items[k]);
-		n_vals += q->n_values;
-		y->sel.n_exprs++;
-	}
-	y->sel.match_labels = y->ml;
-	y->sel.exprs = y->ex;
-	return 0;
-}
 
 /* The pods a peer of a rule selects, and the other pods of their namespace. */
 static int
-add_peer(struct fp_diff__universe *u, size_t *cap, const char *policy_ns,
-	 const struct fp_yaml_node *peer)
+add_peer(void *ud, const char *policy_ns, const struct fp_netpol_selector *pod_sel,
+	 const struct fp_netpol_selector *ns_sel)
 {
-	const struct fp_yaml_node *pn = fp_yaml_get(peer, "podSelector");
-	const struct fp_yaml_node *nn = fp_yaml_get(peer, "namespaceSelector");
-	struct ysel ps, ns;
+	struct peers *pc = ud;
 	struct fp_label *pl = NULL, *nl = NULL;
 	size_t n_pl = 0, n_nl = 0;
 	int r;
 
-	if (pn == NULL && nn == NULL) /* an ipBlock: the address classes */
-		return 0;
-	if (ysel_read(&ps, pn) < 0)
-		return FP_ENOMEM;
-	if (ysel_read(&ns, nn) < 0) {
-		ysel_done(&ps);
-		return FP_ENOMEM;
-	}
-	r = representative(&pl, &n_pl, &ps.sel);
-	if (r == 0 && nn != NULL)
-		r = representative(&nl, &n_nl, &ns.sel);
-	if (r == 0 && fp_netpol_selector_matches(&ps.sel, pl, n_pl) &&
-	    fp_netpol_selector_matches(&ns.sel, nl, n_nl)) {
-		const char *in_ns = nn == NULL ? policy_ns : NULL;
+	r = representative(&pl, &n_pl, pod_sel);
+	if (r == 0 && ns_sel != NULL)
+		r = representative(&nl, &n_nl, ns_sel);
+	if (r == 0 && fp_netpol_selector_matches(pod_sel, pl, n_pl) &&
+	    (ns_sel == NULL || fp_netpol_selector_matches(ns_sel, nl, n_nl))) {
+		const char *in_ns = ns_sel == NULL ? policy_ns : NULL;
 
-		r = add_fallback_pod(u, cap, in_ns, nl, n_nl, pl, n_pl);
+		r = add_fallback_pod(pc->u, pc->cap, in_ns, nl, n_nl, pl, n_pl);
 		if (r == 0)
-			r = add_fallback_pod(u, cap, in_ns, nl, n_nl, NULL, 0);
+			r = add_fallback_pod(pc->u, pc->cap, in_ns, nl, n_nl, NULL, 0);
 	}
 	free(pl);
 	free(nl);
-	ysel_done(&ps);
-	ysel_done(&ns);
 	return r;
-}
-
-static int
-add_peers(struct fp_diff__universe *u, size_t *cap, const char *ns,
-	  const struct fp_yaml_node *obj)
-{
-	static const char *const dirs[][2] = { { "ingress", "from" }, { "egress", "to" } };
-	const struct fp_yaml_node *spec = fp_yaml_get(obj, "spec");
-
-	for (size_t d = 0; d < FP_ARRAY_SIZE(dirs); d++) {
-		const struct fp_yaml_node *rules = fp_yaml_get(spec, dirs[d][0]);
-
-		for (size_t i = 0; rules != NULL && rules->type == FP_YAML_SEQUENCE &&
-				   i < rules->n_items;
-		     i++) {
-			const struct fp_yaml_node *peers = fp_yaml_get(rules->items[i], dirs[d][1]);
-
-			for (size_t k = 0; peers != NULL && peers->type == FP_YAML_SEQUENCE &&
-					   k < peers->n_items;
-			     k++) {
-				int r = add_peer(u, cap, ns, peers->items[k]);
-
-				if (r < 0)
-					return r;
-			}
-		}
-	}
-	return 0;
 }
 
 static int
 add_set(struct fp_diff__universe *u, size_t *cap, const struct fp_netpol_set *s)
 {
-	struct fp_diff__files fc = { 0 };
+	struct peers pc = { u, cap };
+	struct fp_diff__rules *rules = NULL;
 	int r = 0;
 
 	for (size_t i = 0; s != NULL && i < fp_netpol_count(s) && r == 0; i++) {
 		const struct fp_netpol_info *in = fp_netpol_get(s, i);
-		const struct fp_yaml_node *obj;
 		struct fp_label *labels;
 		size_t n;
 
-		if (representative(&labels, &n, in->pod_selector) < 0) {
-			r = FP_ENOMEM;
-			break;
-		}
+		if (representative(&labels, &n, in->pod_selector) < 0)
+			return FP_ENOMEM;
 		if (fp_netpol_selector_matches(in->pod_selector, labels, n))
 			r = add_fallback_pod(u, cap, in->ns, NULL, 0, labels, n);
 		free(labels);
 		/* and "any other pod" of the namespace */
 		if (r == 0)
 			r = add_fallback_pod(u, cap, in->ns, NULL, 0, NULL, 0);
-		/* The peers of its rules, read back from its file. */
-		if (r == 0)
-			r = fp_diff__object(&obj, &fc, in);
-		if (r == 0 && obj != NULL)
-			r = add_peers(u, cap, in->ns, obj);
 	}
-	fp_diff__files_done(&fc);
+	/* The peers of their rules, read back from their files. */
+	if (r == 0 && s != NULL)
+		r = fp_diff__rules_read(&rules, s);
+	if (r == 0 && rules != NULL)
+		r = fp_diff__rules_each_peer(rules, add_peer, &pc);
+	fp_diff__rules_free(rules);
 	return r;
 }
 

@@ -121,15 +121,24 @@ fp_diff__ranges_equal(const struct fp_diff__ranges *a, const struct fp_diff__ran
 
 enum { OLD = 0, NEW = 1 };
 #define ISO(set, dir) (1u << ((set) * 2 + (dir)))
+#define SEL(w, pod, var, set, dir) (&(w)->sel[(((w)->var_base[pod] + (var)) * 2 + (set)) * 2 + (dir)])
 
 static const uint8_t protos[] = { FP_PROTO_TCP, FP_PROTO_UDP, FP_PROTO_SCTP };
 
+/* The policies of one set that select a pod's label set for one direction. */
+struct selecting {
+	size_t *v;
+	size_t n;
+};
+
 struct walk {
 	const struct fp_netpol_set *sets[2];
+	struct fp_diff__rules *const *rules; /* or NULL */
 	const struct fp_diff__universe *u;
 	size_t *var_base; /* first isolation entry of each pod */
 	uint8_t *iso;     /* ISO() bits per pod label set */
 	uint8_t *any_iso; /* ISO() bits of any of a pod's label sets */
+	struct selecting *sel; /* per label set, set and direction: SEL() */
 	struct fp_diff__ranges o, n, a, r, c, tmp;
 	struct fp_err *err;
 };
@@ -167,7 +176,8 @@ isolation(struct walk *w)
 		total += u->pods[i].n_vars;
 	}
 	w->iso = calloc(total + 1, 1);
-	if (w->var_base == NULL || w->any_iso == NULL || w->iso == NULL)
+	w->sel = calloc(4 * total + 1, sizeof(*w->sel));
+	if (w->var_base == NULL || w->any_iso == NULL || w->iso == NULL || w->sel == NULL)
 		return fp_err_nomem(w->err);
 	for (size_t i = 0; i < u->n_pods; i++) {
 		for (size_t v = 0; v < u->pods[i].n_vars; v++) {
@@ -175,15 +185,44 @@ isolation(struct walk *w)
 			uint8_t bits = 0;
 
 			pod_peer(&p, &u->pods[i], v, "pod");
-			for (int s = OLD; s <= NEW; s++)
-				for (int d = FP_NETPOL_INGRESS; d <= FP_NETPOL_EGRESS; d++)
-					if (fp_netpol_selecting(NULL, 0, w->sets[s], &p, d) > 0)
-						bits |= (uint8_t)ISO(s, d);
+			for (int s = OLD; s <= NEW; s++) {
+				for (int d = FP_NETPOL_INGRESS; d <= FP_NETPOL_EGRESS; d++) {
+					struct selecting *sl = SEL(w, i, v, s, d);
+					size_t n = fp_netpol_selecting(NULL, 0, w->sets[s], &p, d);
+
+					if (n == 0)
+						continue;
+					bits |= (uint8_t)ISO(s, d);
+					if ((sl->v = malloc(n * sizeof(*sl->v))) == NULL)
+						return fp_err_nomem(w->err);
+					sl->n = fp_netpol_selecting(sl->v, n, w->sets[s], &p, d);
+				}
+			}
 			w->iso[w->var_base[i] + v] = bits;
 			w->any_iso[i] |= bits;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Might set @set admit anything from @self's side of @dir (label set @var of
+ * pod @pod) towards @other?  Only the rules read back from the files can
+ * say no; without them, or when the pod is not isolated, it might.
+ */
+static bool
+may_admit(const struct walk *w, int set, size_t pod, size_t var, enum fp_netpol_dir dir,
+	  const struct fp_netpol_peer *other)
+{
+	const struct fp_diff__rules *r = w->rules != NULL ? w->rules[set] : NULL;
+	const struct selecting *sl = SEL(w, pod, var, set, dir);
+
+	if (r == NULL || fp_diff__rules_unknown(r) || sl->n == 0)
+		return true;
+	for (size_t k = 0; k < sl->n; k++)
+		if (fp_diff__rules_may_admit(r, sl->v[k], dir, other))
+			return true;
+	return false;
 }
 
 static int
@@ -285,9 +324,20 @@ compare(struct walk *w, struct fp_diff__outcome *o, struct fp_diff__ranges *ever
 				memset(&dst, 0, sizeof(dst));
 				dst.addr = o->cls->lo;
 			}
-			if ((r = allowed(&w->o, w->sets[OLD], &src, &dst, o->proto, w->err)) < 0 ||
-			    (r = allowed(&w->n, w->sets[NEW], &src, &dst, o->proto, w->err)) < 0)
-				return r;
+			for (int s = OLD; s <= NEW; s++) {
+				struct fp_diff__ranges *out = s == OLD ? &w->o : &w->n;
+
+				/* A set whose rules cannot admit the pair denies every
+				 * port: no need to ask the evaluator port by port. */
+				if ((sp == NULL || may_admit(w, s, o->src, i, FP_NETPOL_EGRESS, &dst)) &&
+				    (dp == NULL || may_admit(w, s, o->dst, j, FP_NETPOL_INGRESS, &src))) {
+					r = allowed(out, w->sets[s], &src, &dst, o->proto, w->err);
+					if (r < 0)
+						return r;
+				} else {
+					out->n = 0;
+				}
+			}
 			if (fp_diff__ranges_minus(&w->a, &w->n, &w->o) < 0 ||
 			    fp_diff__ranges_minus(&w->r, &w->o, &w->n) < 0 ||
 			    unite(w, &o->added, &w->a) < 0 || unite(w, &o->removed, &w->r) < 0)
@@ -430,10 +480,10 @@ walk_classes(struct walk *w, struct fp_diff__outcome *o, fp_diff__visit_fn *visi
 
 int
 fp_diff__walk(const struct fp_netpol_set *old, const struct fp_netpol_set *new,
-	      const struct fp_diff__universe *u, fp_diff__visit_fn *visit, void *ud,
-	      size_t *classes, struct fp_err *err)
+	      struct fp_diff__rules *const *rules, const struct fp_diff__universe *u,
+	      fp_diff__visit_fn *visit, void *ud, size_t *classes, struct fp_err *err)
 {
-	struct walk w = { .sets = { old, new }, .u = u, .err = err };
+	struct walk w = { .sets = { old, new }, .rules = rules, .u = u, .err = err };
 	struct fp_diff__outcome o = { 0 };
 	struct fp_diff__ranges ea = { 0 }, er = { 0 };
 	size_t n_classes = 0;
@@ -457,6 +507,10 @@ fp_diff__walk(const struct fp_netpol_set *old, const struct fp_netpol_set *new,
 		r = walk_classes(&w, &o, visit, ud, &ea, &er, &n_classes);
 	if (classes != NULL)
 		*classes = n_classes;
+	for (size_t i = 0; w.sel != NULL && w.var_base != NULL && i < u->n_pods; i++)
+		for (size_t v = 0; v < 4 * u->pods[i].n_vars; v++)
+			free(w.sel[4 * w.var_base[i] + v].v);
+	free(w.sel);
 	free(w.var_base);
 	free(w.iso);
 	free(w.any_iso);

@@ -302,6 +302,7 @@ fp_diff_sets(struct fp_diff_result **out, const struct fp_netpol_set *old,
 	struct fp_diff_result *r = calloc(1, sizeof(*r));
 	struct fp_diff__universe u;
 	struct collect k = { .err = err };
+	struct fp_diff__rules *rules[2] = { NULL, NULL };
 	int rc;
 
 	*out = NULL;
@@ -323,7 +324,13 @@ fp_diff_sets(struct fp_diff_result **out, const struct fp_netpol_set *old,
 	r->skipped = u.skipped;
 	r->old_policies = fp_netpol_count(old);
 	r->new_policies = fp_netpol_count(new);
-	rc = fp_diff__walk(old, new, &u, collect_one, &k, &r->classes, err);
+	rc = fp_diff__rules_read(&rules[0], old);
+	if (rc == 0)
+		rc = fp_diff__rules_read(&rules[1], new);
+	if (rc < 0)
+		rc = fp_err_nomem(err);
+	if (rc == 0)
+		rc = fp_diff__walk(old, new, rules, &u, collect_one, &k, &r->classes, err);
 	if (rc == 0)
 		rc = finish(r, &k);
 	if (rc == 0)
@@ -333,6 +340,8 @@ fp_diff_sets(struct fp_diff_result **out, const struct fp_netpol_set *old,
 		conn_done(&k.v[i].c);
 	free(k.v);
 	fp_diff__ranges_done(&k.stale);
+	fp_diff__rules_free(rules[0]);
+	fp_diff__rules_free(rules[1]);
 	fp_diff__universe_done(&u);
 	if (rc < 0) {
 		fp_diff_result_free(r);
