@@ -118,7 +118,8 @@ cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	if (argc - optind > 2) {
-		status = fp_cli_usage("diff", "unexpected operand: '%s'", argv[optind + 2]);
+		status = fp_cli_usage("diff", "unexpected operand: '%s'",
+				      argv[optind + 2]);
 		goto out;
 	}
 	/* No database named and none here: the policies' own universe. */
@@ -142,12 +143,13 @@ cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	if (no_db) {
-		fp_cli_msg("no database '%s': comparing over the pods the policies select, "
-			   "without evidence",
-			   FP_DEFAULT_DB);
+		fp_cli_msg(
+			"no database '%s': comparing over the pods the policies select, "
+			"without evidence",
+			FP_DEFAULT_DB);
 	} else {
-		status = fp_db_open(&db, arg_db != NULL ? arg_db : FP_DEFAULT_DB, FP_DB_READONLY,
-				    &err);
+		status = fp_db_open(&db, arg_db != NULL ? arg_db : FP_DEFAULT_DB,
+				    FP_DB_READONLY, &err);
 		if (status == 0)
 			status = fp_edge_compute(&es, db, &po.window, &err);
 	}

@@ -103,8 +103,9 @@ run_dot(struct fp_buf *svg, const struct fp_buf *in)
 	close(from[1]);
 	to[0] = from[1] = -1;
 	if (r == ENOENT) {
-		fp_cli_msg("--format svg needs Graphviz: 'dot' was not found in PATH (install "
-			   "the graphviz package, or use --format dot or mermaid)");
+		fp_cli_msg("--format svg needs Graphviz: 'dot' was not found in PATH "
+			   "(install the graphviz package, or use --format dot or "
+			   "mermaid)");
 		goto fail;
 	}
 	if (r != 0) {
@@ -128,7 +129,8 @@ run_dot(struct fp_buf *svg, const struct fp_buf *in)
 			n = write(to[1], in->data + off, in->len - off);
 			if (n > 0)
 				off += (size_t)n;
-			if ((n < 0 && errno != EAGAIN && errno != EINTR) || off == in->len) {
+			if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+			    off == in->len) {
 				close(to[1]);
 				to[1] = -1;
 			}
@@ -154,7 +156,8 @@ run_dot(struct fp_buf *svg, const struct fp_buf *in)
 		fp_cli_msg("--format svg needs Graphviz: 'dot' could not be run");
 		return FP_EIO;
 	}
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || strstr(fp_buf_str(svg), "<svg") == NULL) {
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+	    strstr(fp_buf_str(svg), "<svg") == NULL) {
 		fp_cli_msg("dot failed to draw the graph (%s %d)",
 			   WIFEXITED(st) ? "exit status" : "signal",
 			   WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
@@ -185,7 +188,8 @@ write_output(const char *path, const struct fp_buf *b)
 	} else if ((dir = strndup(path, (size_t)(slash - path))) == NULL) {
 		return FP_ENOMEM;
 	} else {
-		r = fp_file_write_atomic(slash == path ? "/" : dir, slash + 1, b->data, b->len, &err);
+		r = fp_file_write_atomic(slash == path ? "/" : dir, slash + 1, b->data,
+					 b->len, &err);
 	}
 	free(dir);
 	if (r < 0)
@@ -223,8 +227,10 @@ cmd_graph(int argc, char **argv)
 			else if (strcmp(optarg, "svg") == 0)
 				fmt = FMT_SVG;
 			else {
-				status = fp_cli_usage("graph", "--format: expected dot, mermaid or svg: '%s'",
-						      optarg);
+				status = fp_cli_usage(
+					"graph",
+					"--format: expected dot, mermaid or svg: '%s'",
+					optarg);
 				goto out;
 			}
 			break;
@@ -255,8 +261,9 @@ cmd_graph(int argc, char **argv)
 	if (status == 0)
 		status = fp_edge_compute(&es, db, &po.window, &err);
 	if (status == 0)
-		status = fp_graph_render(&text, es, fmt == FMT_MERMAID ? FP_GRAPH_MERMAID : FP_GRAPH_DOT,
-					 &go, &err);
+		status = fp_graph_render(
+			&text, es, fmt == FMT_MERMAID ? FP_GRAPH_MERMAID : FP_GRAPH_DOT,
+			&go, &err);
 	if (status == FP_EUSAGE) {
 		fp_cli_msg("%s", err.text);
 		goto out;

@@ -112,7 +112,8 @@ cache_file(struct fp_diff__files *fc, const char *path)
 static bool
 at(const struct fp_yaml_node *n, long line, int column)
 {
-	return n != NULL && n->type == FP_YAML_MAPPING && n->line == line && n->column == column;
+	return n != NULL && n->type == FP_YAML_MAPPING && n->line == line &&
+	       n->column == column;
 }
 
 /* The object the loader read at @line:@column: a document, or a list item. */
@@ -149,11 +150,12 @@ fp_diff__object(const struct fp_yaml_node **out, struct fp_diff__files *fc,
 		const struct fp_netpol_info *in)
 {
 	int r = cache_file(fc, in->file);
-	const struct fp_yaml_node *obj = r == 0 ? find_object(fc->y, in->line, in->column) : NULL;
+	const struct fp_yaml_node *obj =
+		r == 0 ? find_object(fc->y, in->line, in->column) : NULL;
 
 	/* A file changed since it was loaded may hold something else there. */
-	if (obj != NULL && !fp_yaml_is_str(fp_yaml_get(fp_yaml_get(obj, "metadata"), "name"),
-					   in->name))
+	if (obj != NULL &&
+	    !fp_yaml_is_str(fp_yaml_get(fp_yaml_get(obj, "metadata"), "name"), in->name))
 		obj = NULL;
 	*out = obj;
 	return r;
@@ -182,8 +184,8 @@ emit_text(yaml_emitter_t *em, const char *s, size_t len)
 {
 	yaml_event_t ev;
 
-	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 0, 1,
-					  YAML_DOUBLE_QUOTED_SCALAR_STYLE))
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 0,
+					  1, YAML_DOUBLE_QUOTED_SCALAR_STYLE))
 		return FP_ENOMEM;
 	return emitted(em, &ev);
 }
@@ -214,8 +216,9 @@ emit_scalar(yaml_emitter_t *em, const struct fp_yaml_node *n)
 		len = strlen(num);
 	}
 	if (len > (size_t)INT32_MAX ||
-	    !yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)n->tag, (yaml_char_t *)value,
-					  (int)len, plain_implicit, quoted_implicit, style))
+	    !yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)n->tag,
+					  (yaml_char_t *)value, (int)len, plain_implicit,
+					  quoted_implicit, style))
 		return FP_ENOMEM;
 	return emitted(em, &ev);
 }
@@ -224,7 +227,7 @@ struct entry {
 	const char *key; /* the key's text, for sorting */
 	size_t klen;
 	const struct fp_yaml_node *knode, *value; /* NULL: an added pair */
-	const char *text;                         /* the added pair's value */
+	const char *text;			  /* the added pair's value */
 };
 
 static int
@@ -255,10 +258,12 @@ emit_mapping(yaml_emitter_t *em, const struct fp_yaml_node *n, bool top)
 	if (top && fp_yaml_get(n, "kind") == NULL)
 		v[m++] = (struct entry){ "kind", 4, NULL, NULL, "NetworkPolicy" };
 	if (top && fp_yaml_get(n, "apiVersion") == NULL)
-		v[m++] = (struct entry){ "apiVersion", 10, NULL, NULL, "networking.k8s.io/v1" };
+		v[m++] = (struct entry){ "apiVersion", 10, NULL, NULL,
+					 "networking.k8s.io/v1" };
 	/* Keys are unique (the tree refuses duplicates): a total order. */
 	fp_qsort(v, m, sizeof(*v), cmp_entry);
-	if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE))
+	if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+						 YAML_BLOCK_MAPPING_STYLE))
 		r = FP_ENOMEM;
 	else
 		r = emitted(em, &ev);
@@ -286,8 +291,7 @@ emit_node(yaml_emitter_t *em, const struct fp_yaml_node *n, bool top)
 	int r = 0;
 
 	switch (n->type) {
-	case FP_YAML_SCALAR:
-		return emit_scalar(em, n);
+	case FP_YAML_SCALAR: return emit_scalar(em, n);
 	case FP_YAML_SEQUENCE:
 		if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
 							  YAML_BLOCK_SEQUENCE_STYLE))
@@ -296,10 +300,10 @@ emit_node(yaml_emitter_t *em, const struct fp_yaml_node *n, bool top)
 		for (size_t i = 0; i < n->n_items && r == 0; i++)
 			r = emit_node(em, n->items[i], false);
 		if (r == 0)
-			r = yaml_sequence_end_event_initialize(&ev) ? emitted(em, &ev) : FP_ENOMEM;
+			r = yaml_sequence_end_event_initialize(&ev) ? emitted(em, &ev)
+								    : FP_ENOMEM;
 		return r;
-	default:
-		return emit_mapping(em, n, top);
+	default: return emit_mapping(em, n, top);
 	}
 }
 
@@ -316,8 +320,9 @@ emit_object(struct fp_buf *out, const struct fp_yaml_node *obj)
 	yaml_emitter_set_output(&em, write_buf, out);
 	yaml_emitter_set_unicode(&em, 1);
 	yaml_emitter_set_width(&em, -1);
-	r = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) ? emitted(&em, &ev)
-									  : FP_ENOMEM;
+	r = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING)
+		    ? emitted(&em, &ev)
+		    : FP_ENOMEM;
 	if (r == 0)
 		r = yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1)
 			    ? emitted(&em, &ev)
@@ -325,7 +330,8 @@ emit_object(struct fp_buf *out, const struct fp_yaml_node *obj)
 	if (r == 0)
 		r = emit_node(&em, obj, true);
 	if (r == 0)
-		r = yaml_document_end_event_initialize(&ev, 1) ? emitted(&em, &ev) : FP_ENOMEM;
+		r = yaml_document_end_event_initialize(&ev, 1) ? emitted(&em, &ev)
+							       : FP_ENOMEM;
 	if (r == 0)
 		r = yaml_stream_end_event_initialize(&ev) ? emitted(&em, &ev) : FP_ENOMEM;
 	if (r == 0 && !yaml_emitter_flush(&em))
@@ -340,7 +346,8 @@ emit_object(struct fp_buf *out, const struct fp_yaml_node *obj)
  * again as it was loaded.  0 or FP_ENOMEM.
  */
 static int
-canonical(struct canon *c, const struct fp_netpol_set *s, size_t i, struct fp_diff__files *fc)
+canonical(struct canon *c, const struct fp_netpol_set *s, size_t i,
+	  struct fp_diff__files *fc)
 {
 	const struct fp_netpol_info *in = fp_netpol_get(s, i);
 	const struct fp_yaml_node *obj;
@@ -361,7 +368,8 @@ canonical(struct canon *c, const struct fp_netpol_set *s, size_t i, struct fp_di
 	if (r == 0)
 		r = fp_netpol_set_default_namespace(c->alone, in->ns, &e);
 	if (r == 0)
-		r = fp_netpol_load_buffer(c->alone, in->file, fp_buf_str(&b), b.len, NULL, NULL, &e);
+		r = fp_netpol_load_buffer(c->alone, in->file, fp_buf_str(&b), b.len, NULL,
+					  NULL, &e);
 	if (r == FP_ENOMEM) {
 		fp_buf_done(&b);
 		canon_done(c);
@@ -458,8 +466,8 @@ change_of(enum fp_diff_change *out, const struct fp_netpol_set *old, size_t a,
 			*out = FP_DIFF_SAME;
 		} else {
 			/* no rules to skip pairs with: these sets come from memory */
-			r = fp_diff__walk(ca.alone, cb.alone, NULL, u, first_difference, NULL, NULL,
-					  err);
+			r = fp_diff__walk(ca.alone, cb.alone, NULL, u, first_difference,
+					  NULL, NULL, err);
 			if (r >= 0)
 				*out = r > 0 ? FP_DIFF_MEANING : FP_DIFF_FORM_ONLY;
 		}

@@ -26,7 +26,7 @@ struct fp_diff__variant {
 struct fp_diff__pod {
 	char *text; /* "prod/api" or "prod/{app=api}" */
 	char *ns;
-	long id;    /* identity index in the edge set, or -1 */
+	long id; /* identity index in the edge set, or -1 */
 	struct fp_diff__variant *vars;
 	size_t n_vars;
 	struct fp_label *ns_labels;
@@ -39,17 +39,18 @@ struct fp_diff__pod {
 struct fp_diff__universe {
 	struct fp_diff__pod *pods; /* sorted by text */
 	size_t n_pods;
-	size_t skipped; /* workloads whose labels are unknown */
+	size_t skipped;		     /* workloads whose labels are unknown */
 	const struct fp_edgeset *es; /* evidence, or NULL */
-	struct fp_addr *addr_of;     /* es: the address of each identity (family 0: none) */
-	size_t *first_edge;          /* es: first edge of each source identity, n_ids + 1 */
+	struct fp_addr *addr_of; /* es: the address of each identity (family 0: none) */
+	size_t *first_edge;	 /* es: first edge of each source identity, n_ids + 1 */
 };
 
 /* The identities of @es (borrowed; it must outlive @u). */
 int fp_diff__universe_from_edges(struct fp_diff__universe *u, const struct fp_edgeset *es,
 				 struct fp_err *err);
 /* Representative pods of the policies of @a and @b (either may be NULL). */
-int fp_diff__universe_from_policies(struct fp_diff__universe *u, const struct fp_netpol_set *a,
+int fp_diff__universe_from_policies(struct fp_diff__universe *u,
+				    const struct fp_netpol_set *a,
 				    const struct fp_netpol_set *b, struct fp_err *err);
 void fp_diff__universe_done(struct fp_diff__universe *u);
 
@@ -68,15 +69,16 @@ int fp_diff__ranges_inter(struct fp_diff__ranges *out, const struct fp_diff__ran
 			  const struct fp_diff__ranges *b);
 int fp_diff__ranges_minus(struct fp_diff__ranges *out, const struct fp_diff__ranges *a,
 			  const struct fp_diff__ranges *b);
-bool fp_diff__ranges_equal(const struct fp_diff__ranges *a, const struct fp_diff__ranges *b);
+bool fp_diff__ranges_equal(const struct fp_diff__ranges *a,
+			   const struct fp_diff__ranges *b);
 
 /* What OLD and NEW say about one pair of universe members and one protocol. */
 struct fp_diff__outcome {
-	size_t src, dst;   /* pod indexes; FP_NETPOL_NONE for the address side */
+	size_t src, dst; /* pod indexes; FP_NETPOL_NONE for the address side */
 	const struct fp_netpol_addr_range *cls; /* the address class, or NULL */
 	uint8_t proto;
 	struct fp_diff__ranges added, removed; /* united over label sets */
-	struct fp_diff__ranges common;         /* admitted by both, by a rule of NEW */
+	struct fp_diff__ranges common;	       /* admitted by both, by a rule of NEW */
 	bool added_partial, removed_partial;
 };
 
@@ -94,7 +96,8 @@ struct fp_diff__rules;
  */
 int fp_diff__walk(const struct fp_netpol_set *old, const struct fp_netpol_set *new,
 		  struct fp_diff__rules *const *rules, const struct fp_diff__universe *u,
-		  fp_diff__visit_fn *visit, void *ud, size_t *classes, struct fp_err *err);
+		  fp_diff__visit_fn *visit, void *ud, size_t *classes,
+		  struct fp_err *err);
 
 /*
  * Policy files read back.  The file in use stays cached while consecutive
@@ -138,13 +141,15 @@ bool fp_diff__rules_unknown(const struct fp_diff__rules *r);
  * Might a rule of @dir of policy @i admit @other (ports aside)?  False only
  * when no rule can: the evaluator would deny every port.
  */
-bool fp_diff__rules_may_admit(const struct fp_diff__rules *r, size_t i, enum fp_netpol_dir dir,
-			      const struct fp_netpol_peer *other);
+bool fp_diff__rules_may_admit(const struct fp_diff__rules *r, size_t i,
+			      enum fp_netpol_dir dir, const struct fp_netpol_peer *other);
 
 /* Each pod peer of each rule: @ns_sel NULL means the policy's namespace @ns. */
-typedef int fp_diff__peer_fn(void *ud, const char *ns, const struct fp_netpol_selector *pod_sel,
+typedef int fp_diff__peer_fn(void *ud, const char *ns,
+			     const struct fp_netpol_selector *pod_sel,
 			     const struct fp_netpol_selector *ns_sel);
-int fp_diff__rules_each_peer(const struct fp_diff__rules *r, fp_diff__peer_fn *fn, void *ud);
+int fp_diff__rules_each_peer(const struct fp_diff__rules *r, fp_diff__peer_fn *fn,
+			     void *ud);
 
 /* Fill r->policies and r->changes: how each policy changed (diff-form.c). */
 int fp_diff__policies(struct fp_diff_result *r, const struct fp_netpol_set *old,

@@ -64,7 +64,8 @@ fp_diff_render_text(struct fp_buf *out, const struct fp_diff_result *r)
 	for (size_t i = 0; i < r->n_conns; i++) {
 		const struct fp_diff_conn *c = &r->conns[i];
 
-		fp_buf_printf(out, "%-9s %s -> %s ", kind_word[c->kind], c->src.text, c->dst.text);
+		fp_buf_printf(out, "%-9s %s -> %s ", kind_word[c->kind], c->src.text,
+			      c->dst.text);
 		fp_diff_ports_text(out, c);
 		/* Without a database there is no evidence to give, and the
 		 * summary line says so once. */
@@ -81,7 +82,8 @@ fp_diff_render_text(struct fp_buf *out, const struct fp_diff_result *r)
 	for (size_t i = 0; i < r->n_policies; i++) {
 		const struct fp_diff_policy *p = &r->policies[i];
 
-		fp_buf_printf(out, "%-9s policy %s/%s (", change_word(p->change), p->ns, p->name);
+		fp_buf_printf(out, "%-9s policy %s/%s (", change_word(p->change), p->ns,
+			      p->name);
 		if (p->old_place != NULL)
 			add_printable(out, p->old_place);
 		if (p->old_place != NULL && p->new_place != NULL)
@@ -90,23 +92,30 @@ fp_diff_render_text(struct fp_buf *out, const struct fp_diff_result *r)
 			add_printable(out, p->new_place);
 		fp_buf_adds(out, ")\n");
 	}
-	fp_buf_printf(out,
-		      "%zu new, %zu removed, %zu stale connections; %zu policies changed only "
-		      "in form, %zu in meaning, %zu only in OLD, %zu only in NEW\n",
-		      r->counts[FP_DIFF_NEW], r->counts[FP_DIFF_REMOVED], r->counts[FP_DIFF_STALE],
-		      r->changes[FP_DIFF_FORM_ONLY], r->changes[FP_DIFF_MEANING],
-		      r->changes[FP_DIFF_ONLY_OLD], r->changes[FP_DIFF_ONLY_NEW]);
+	fp_buf_printf(
+		out,
+		"%zu new, %zu removed, %zu stale connections; %zu policies changed only "
+		"in form, %zu in meaning, %zu only in OLD, %zu only in NEW\n",
+		r->counts[FP_DIFF_NEW], r->counts[FP_DIFF_REMOVED],
+		r->counts[FP_DIFF_STALE], r->changes[FP_DIFF_FORM_ONLY],
+		r->changes[FP_DIFF_MEANING], r->changes[FP_DIFF_ONLY_OLD],
+		r->changes[FP_DIFF_ONLY_NEW]);
 	if (r->evidence)
-		fp_buf_printf(out, "compared over %zu workloads and %zu address classes, window "
-				   "%s to %s",
-			      r->pods, r->classes, fp_time_format(a, r->since),
-			      fp_time_format(b, r->until));
+		fp_buf_printf(
+			out,
+			"compared over %zu workloads and %zu address classes, window "
+			"%s to %s",
+			r->pods, r->classes, fp_time_format(a, r->since),
+			fp_time_format(b, r->until));
 	else
-		fp_buf_printf(out, "compared over %zu pods the policies select and %zu address "
-				   "classes (no database)",
-			      r->pods, r->classes);
+		fp_buf_printf(
+			out,
+			"compared over %zu pods the policies select and %zu address "
+			"classes (no database)",
+			r->pods, r->classes);
 	if (r->skipped > 0)
-		fp_buf_printf(out, "; %zu workloads with unknown labels not compared", r->skipped);
+		fp_buf_printf(out, "; %zu workloads with unknown labels not compared",
+			      r->skipped);
 	return fp_buf_addc(out, '\n');
 }
 
@@ -146,9 +155,11 @@ md_table(struct fp_buf *out, const struct fp_diff_result *r, enum fp_diff_kind k
 	if (r->counts[kind] == 0)
 		return;
 	fp_buf_printf(out, "### %s\n\n", title);
-	fp_buf_adds(out, stale ? "| source | destination | ports |\n|---|---|---|\n"
-			       : "| source | destination | ports | flows | dropped | last seen "
-				 "| note |\n|---|---|---|---|---|---|---|\n");
+	fp_buf_adds(
+		out,
+		stale ? "| source | destination | ports |\n|---|---|---|\n"
+		      : "| source | destination | ports | flows | dropped | last seen "
+			"| note |\n|---|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < r->n_conns; i++) {
 		const struct fp_diff_conn *c = &r->conns[i];
 		struct fp_buf ports;
@@ -169,9 +180,11 @@ md_table(struct fp_buf *out, const struct fp_diff_result *r, enum fp_diff_kind k
 			continue;
 		}
 		if (r->evidence)
-			fp_buf_printf(out, " | %llu | %llu | %s | ", (unsigned long long)c->flows,
+			fp_buf_printf(out, " | %llu | %llu | %s | ",
+				      (unsigned long long)c->flows,
 				      (unsigned long long)c->dropped,
-				      c->last != 0 ? fp_time_format(t, c->last) : "never");
+				      c->last != 0 ? fp_time_format(t, c->last)
+						   : "never");
 		else
 			fp_buf_adds(out, " | - | - | - | ");
 		if (c->partial)
@@ -196,18 +209,22 @@ fp_diff_render_markdown(struct fp_buf *out, const struct fp_diff_result *r)
 	else
 		fp_buf_printf(out, "**%zu new** and **%zu removed** connections.",
 			      r->counts[FP_DIFF_NEW], r->counts[FP_DIFF_REMOVED]);
-	fp_buf_printf(out, " %zu stale (admitted, but no traffic in the window); %zu polic%s "
-			   "changed only in form.\n\n",
+	fp_buf_printf(out,
+		      " %zu stale (admitted, but no traffic in the window); %zu polic%s "
+		      "changed only in form.\n\n",
 		      r->counts[FP_DIFF_STALE], form, form == 1 ? "y" : "ies");
 	if (r->evidence)
-		fp_buf_printf(out, "Compared over %zu workloads and %zu classes of outside "
-				   "addresses; evidence from %s to %s.\n\n",
+		fp_buf_printf(out,
+			      "Compared over %zu workloads and %zu classes of outside "
+			      "addresses; evidence from %s to %s.\n\n",
 			      r->pods, r->classes, fp_time_format(a, r->since),
 			      fp_time_format(b, r->until));
 	else
-		fp_buf_printf(out, "Compared over %zu pods the policies select and %zu classes of "
-				   "outside addresses; no database, so no evidence.\n\n",
-			      r->pods, r->classes);
+		fp_buf_printf(
+			out,
+			"Compared over %zu pods the policies select and %zu classes of "
+			"outside addresses; no database, so no evidence.\n\n",
+			r->pods, r->classes);
 	md_table(out, r, FP_DIFF_NEW, "New: admitted now, not before");
 	md_table(out, r, FP_DIFF_REMOVED, "Removed: admitted before, not now");
 	md_table(out, r, FP_DIFF_STALE, "Stale: admitted, no traffic in the window");
@@ -241,8 +258,9 @@ conn_json(const struct fp_diff_result *r, const struct fp_diff_conn *c)
 	fp_buf_init(&ports);
 	fp_diff_ports_text(&ports, c);
 	for (size_t i = 0; i < c->n_ranges; i++)
-		json_array_append_new(ranges, json_pack("{s:i, s:i}", "from", (int)c->ranges[i].lo,
-							"to", (int)c->ranges[i].hi));
+		json_array_append_new(ranges, json_pack("{s:i, s:i}", "from",
+							(int)c->ranges[i].lo, "to",
+							(int)c->ranges[i].hi));
 	json_object_set_new(o, "source", json_string(c->src.text));
 	json_object_set_new(o, "destination", json_string(c->dst.text));
 	json_object_set_new(o, "protocol", json_string(fp_proto_name(c->proto)));
@@ -263,12 +281,14 @@ conn_json(const struct fp_diff_result *r, const struct fp_diff_conn *c)
 static json_t *
 policy_json(const struct fp_diff_policy *p)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s}", "namespace", p->ns, "name", p->name, "change",
-			      change_word(p->change));
+	json_t *o = json_pack("{s:s, s:s, s:s}", "namespace", p->ns, "name", p->name,
+			      "change", change_word(p->change));
 
 	/* Places were made printable ASCII when they were recorded. */
-	json_object_set_new(o, "old", p->old_place ? json_string(p->old_place) : json_null());
-	json_object_set_new(o, "new", p->new_place ? json_string(p->new_place) : json_null());
+	json_object_set_new(o, "old",
+			    p->old_place ? json_string(p->old_place) : json_null());
+	json_object_set_new(o, "new",
+			    p->new_place ? json_string(p->new_place) : json_null());
 	return o;
 }
 
@@ -283,7 +303,8 @@ fp_diff_render_json(struct fp_buf *out, const struct fp_diff_result *r)
 	for (int k = 0; k < 3; k++)
 		lists[k] = json_array();
 	for (size_t i = 0; i < r->n_conns; i++)
-		json_array_append_new(lists[r->conns[i].kind], conn_json(r, &r->conns[i]));
+		json_array_append_new(lists[r->conns[i].kind],
+				      conn_json(r, &r->conns[i]));
 	for (size_t i = 0; i < r->n_policies; i++)
 		json_array_append_new(pols, policy_json(&r->policies[i]));
 	counts = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "new",
@@ -295,17 +316,20 @@ fp_diff_render_json(struct fp_buf *out, const struct fp_diff_result *r)
 			   (json_int_t)r->changes[FP_DIFF_ONLY_OLD], "only_new",
 			   (json_int_t)r->changes[FP_DIFF_ONLY_NEW], "unread",
 			   (json_int_t)r->changes[FP_DIFF_UNREAD]);
-	universe = json_pack("{s:I, s:I, s:I, s:b, s:I, s:I}", "pods", (json_int_t)r->pods,
-			     "address_classes", (json_int_t)r->classes, "skipped_workloads",
-			     (json_int_t)r->skipped, "database", r->evidence, "old_policies",
-			     (json_int_t)r->old_policies, "new_policies",
-			     (json_int_t)r->new_policies);
+	universe = json_pack(
+		"{s:I, s:I, s:I, s:b, s:I, s:I}", "pods", (json_int_t)r->pods,
+		"address_classes", (json_int_t)r->classes, "skipped_workloads",
+		(json_int_t)r->skipped, "database", r->evidence, "old_policies",
+		(json_int_t)r->old_policies, "new_policies", (json_int_t)r->new_policies);
 	if (r->evidence) {
-		json_object_set_new(universe, "window_start", json_string(fp_time_format(a, r->since)));
-		json_object_set_new(universe, "window_end", json_string(fp_time_format(b, r->until)));
+		json_object_set_new(universe, "window_start",
+				    json_string(fp_time_format(a, r->since)));
+		json_object_set_new(universe, "window_end",
+				    json_string(fp_time_format(b, r->until)));
 	}
 	json_object_set_new(root, "changed", json_boolean(r->changed));
-	json_object_set_new(root, "exit_reason", json_string(r->changed ? "changed" : "unchanged"));
+	json_object_set_new(root, "exit_reason",
+			    json_string(r->changed ? "changed" : "unchanged"));
 	json_object_set_new(root, "counts", counts);
 	json_object_set_new(root, "universe", universe);
 	json_object_set_new(root, "new", lists[FP_DIFF_NEW]);

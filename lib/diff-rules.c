@@ -62,8 +62,9 @@ fp_diff__selector_done(struct fp_diff__selector *y)
 static const char *
 str(const struct fp_yaml_node *n)
 {
-	return n != NULL && n->type == FP_YAML_SCALAR && strlen(n->value) == n->len ? n->value
-										    : NULL;
+	return n != NULL && n->type == FP_YAML_SCALAR && strlen(n->value) == n->len
+		       ? n->value
+		       : NULL;
 }
 
 int
@@ -73,7 +74,8 @@ fp_diff__selector_read(struct fp_diff__selector *y, const struct fp_yaml_node *n
 	const struct fp_yaml_node *ml = fp_yaml_get(n, "matchLabels");
 	const struct fp_yaml_node *ex = fp_yaml_get(n, "matchExpressions");
 	size_t n_ml = ml != NULL && ml->type == FP_YAML_MAPPING ? ml->n_pairs : 0;
-	size_t n_ex = ex != NULL && ex->type == FP_YAML_SEQUENCE ? ex->n_items : 0, n_vals = 0;
+	size_t n_ex = ex != NULL && ex->type == FP_YAML_SEQUENCE ? ex->n_items : 0,
+	       n_vals = 0;
 
 	memset(y, 0, sizeof(*y));
 	for (size_t i = 0; i < n_ex; i++) {
@@ -102,14 +104,16 @@ fp_diff__selector_read(struct fp_diff__selector *y, const struct fp_yaml_node *n
 		const char *op = str(fp_yaml_get(ex->items[i], "operator"));
 		struct fp_netpol_requirement *q = &y->ex[y->sel.n_exprs];
 
-		for (size_t o = 0; key != NULL && op != NULL && o < FP_ARRAY_SIZE(ops); o++)
+		for (size_t o = 0; key != NULL && op != NULL && o < FP_ARRAY_SIZE(ops);
+		     o++)
 			if (strcmp(op, ops[o]) == 0)
 				q->op = (enum fp_netpol_op)(FP_NETPOL_OP_IN + (int)o);
 		if (q->op == 0)
 			continue;
 		q->key = key;
 		q->values = y->vals + n_vals;
-		for (size_t k = 0; v != NULL && v->type == FP_YAML_SEQUENCE && k < v->n_items; k++)
+		for (size_t k = 0;
+		     v != NULL && v->type == FP_YAML_SEQUENCE && k < v->n_items; k++)
 			if (str(v->items[k]) != NULL)
 				y->vals[n_vals + q->n_values++] = str(v->items[k]);
 		n_vals += q->n_values;
@@ -167,21 +171,26 @@ read_peer(struct peer *pe, const struct fp_yaml_node *n)
 static int
 read_rules(struct policy *p, const struct fp_yaml_node *obj)
 {
-	static const char *const keys[2][2] = { { "ingress", "from" }, { "egress", "to" } };
+	static const char *const keys[2][2] = { { "ingress", "from" },
+						{ "egress", "to" } };
 	const struct fp_yaml_node *spec = fp_yaml_get(obj, "spec");
 
 	for (int d = 0; d < 2; d++) {
 		const struct fp_yaml_node *rules = fp_yaml_get(spec, keys[d][0]);
-		size_t n = rules != NULL && rules->type == FP_YAML_SEQUENCE ? rules->n_items : 0;
+		size_t n = rules != NULL && rules->type == FP_YAML_SEQUENCE
+				   ? rules->n_items
+				   : 0;
 
 		p->rules[d] = calloc(n + 1, sizeof(*p->rules[d]));
 		if (p->rules[d] == NULL)
 			return FP_ENOMEM;
 		p->n_rules[d] = n;
 		for (size_t i = 0; i < n; i++) {
-			const struct fp_yaml_node *peers = fp_yaml_get(rules->items[i], keys[d][1]);
-			size_t np = peers != NULL && peers->type == FP_YAML_SEQUENCE ? peers->n_items
-										     : 0;
+			const struct fp_yaml_node *peers =
+				fp_yaml_get(rules->items[i], keys[d][1]);
+			size_t np = peers != NULL && peers->type == FP_YAML_SEQUENCE
+					    ? peers->n_items
+					    : 0;
 			struct rule *r = &p->rules[d][i];
 
 			/* no peers, or an empty list: every peer */
@@ -283,7 +292,8 @@ ns_matches(const struct fp_netpol_selector *sel, const struct fp_netpol_peer *x)
 }
 
 static bool
-peer_may_match(const struct policy *p, const struct peer *pe, const struct fp_netpol_peer *x)
+peer_may_match(const struct policy *p, const struct peer *pe,
+	       const struct fp_netpol_peer *x)
 {
 	if (pe->ip_block)
 		return !x->is_pod && x->addr.family != 0;

@@ -46,7 +46,8 @@ fp_diff__universe_done(struct fp_diff__universe *u)
 static int
 cmp_pod(const void *a, const void *b)
 {
-	return strcmp(((const struct fp_diff__pod *)a)->text, ((const struct fp_diff__pod *)b)->text);
+	return strcmp(((const struct fp_diff__pod *)a)->text,
+		      ((const struct fp_diff__pod *)b)->text);
 }
 
 /* "name/proto/port,..." (identity.h) into evaluator ports, as check.c does. */
@@ -73,7 +74,8 @@ parse_ports(struct fp_diff__pod *p, const char *text)
 		slash1 = strchr(s, '/');
 		slash2 = slash1 != NULL ? strchr(slash1 + 1, '/') : NULL;
 		if (slash1 != NULL && slash2 != NULL && slash1 > s) {
-			int proto = fp_proto_from_name(slash1 + 1, (size_t)(slash2 - slash1 - 1));
+			int proto = fp_proto_from_name(slash1 + 1,
+						       (size_t)(slash2 - slash1 - 1));
 			unsigned long port = strtoul(slash2 + 1, NULL, 10);
 
 			*slash1 = '\0';
@@ -117,7 +119,8 @@ workload_pod(struct fp_diff__pod *p, const struct fp_identity *id, long index)
 
 	p->id = index;
 	fp_buf_init(&b);
-	if (fp_buf_printf(&b, "%s/%s", id->ns, id->name) < 0 || (p->ns = strdup(id->ns)) == NULL ||
+	if (fp_buf_printf(&b, "%s/%s", id->ns, id->name) < 0 ||
+	    (p->ns = strdup(id->ns)) == NULL ||
 	    (p->vars = calloc(n, sizeof(*p->vars))) == NULL) {
 		fp_buf_done(&b);
 		return FP_ENOMEM;
@@ -126,7 +129,8 @@ workload_pod(struct fp_diff__pod *p, const struct fp_identity *id, long index)
 	p->n_vars = n;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		if (id->n_sets > 0)
-			r = fp_labels_parse(&p->vars[i].labels, &p->vars[i].n, id->sets[i]);
+			r = fp_labels_parse(&p->vars[i].labels, &p->vars[i].n,
+					    id->sets[i]);
 		else /* read back from a stored run: the labels every pod carried */
 			r = copy_labels(&p->vars[i], id->labels, id->n_labels);
 	}
@@ -170,8 +174,7 @@ fp_diff__universe_from_edges(struct fp_diff__universe *u, const struct fp_edgese
 			    fp_addr_parse(&u->addr_of[i], id->name, strlen(id->name)) < 0)
 				u->addr_of[i].family = 0;
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 	/* Edges are sorted by source: where each source's edges start. */
@@ -191,7 +194,8 @@ nomem:
 static int
 cmp_label(const void *a, const void *b)
 {
-	return strcmp(((const struct fp_label *)a)->key, ((const struct fp_label *)b)->key);
+	return strcmp(((const struct fp_label *)a)->key,
+		      ((const struct fp_label *)b)->key);
 }
 
 static bool
@@ -254,8 +258,8 @@ labels_text(struct fp_buf *b, const struct fp_label *v, size_t n, const char *sk
 /* A made-up pod: @ns (NULL: named by its labels), its labels, pod labels. */
 static int
 add_fallback_pod(struct fp_diff__universe *u, size_t *cap, const char *ns,
-		 const struct fp_label *ns_labels, size_t n_ns, const struct fp_label *labels,
-		 size_t n)
+		 const struct fp_label *ns_labels, size_t n_ns,
+		 const struct fp_label *labels, size_t n)
 {
 	static const char name_key[] = "kubernetes.io/metadata.name";
 	struct fp_diff__pod *p;
@@ -377,7 +381,8 @@ add_set(struct fp_diff__universe *u, size_t *cap, const struct fp_netpol_set *s)
 }
 
 int
-fp_diff__universe_from_policies(struct fp_diff__universe *u, const struct fp_netpol_set *a,
+fp_diff__universe_from_policies(struct fp_diff__universe *u,
+				const struct fp_netpol_set *a,
 				const struct fp_netpol_set *b, struct fp_err *err)
 {
 	size_t cap = 0;

@@ -71,7 +71,8 @@ fp_diff__ranges_inter(struct fp_diff__ranges *out, const struct fp_diff__ranges 
 
 	out->n = 0;
 	while (i < a->n && j < b->n) {
-		uint32_t lo = FP_MAX(a->v[i].lo, b->v[j].lo), hi = FP_MIN(a->v[i].hi, b->v[j].hi);
+		uint32_t lo = FP_MAX(a->v[i].lo, b->v[j].lo),
+			 hi = FP_MIN(a->v[i].hi, b->v[j].hi);
 
 		if (lo <= hi && fp_diff__ranges_add(out, lo, hi) < 0)
 			return FP_ENOMEM;
@@ -96,7 +97,8 @@ fp_diff__ranges_minus(struct fp_diff__ranges *out, const struct fp_diff__ranges 
 		while (j < b->n && b->v[j].hi < lo)
 			j++;
 		for (size_t k = j; k < b->n && b->v[k].lo <= hi && lo <= hi; k++) {
-			if (b->v[k].lo > lo && fp_diff__ranges_add(out, lo, b->v[k].lo - 1u) < 0)
+			if (b->v[k].lo > lo &&
+			    fp_diff__ranges_add(out, lo, b->v[k].lo - 1u) < 0)
 				return FP_ENOMEM;
 			lo = (uint32_t)b->v[k].hi + 1;
 		}
@@ -120,8 +122,9 @@ fp_diff__ranges_equal(const struct fp_diff__ranges *a, const struct fp_diff__ran
 /* --- the walk ------------------------------------------------------------ */
 
 enum { OLD = 0, NEW = 1 };
-#define ISO(set, dir) (1u << ((set) * 2 + (dir)))
-#define SEL(w, pod, var, set, dir) (&(w)->sel[(((w)->var_base[pod] + (var)) * 2 + (set)) * 2 + (dir)])
+#define ISO(set, dir) (1u << ((set)*2 + (dir)))
+#define SEL(w, pod, var, set, dir)                                                       \
+	(&(w)->sel[(((w)->var_base[pod] + (var)) * 2 + (set)) * 2 + (dir)])
 
 static const uint8_t protos[] = { FP_PROTO_TCP, FP_PROTO_UDP, FP_PROTO_SCTP };
 
@@ -135,9 +138,9 @@ struct walk {
 	const struct fp_netpol_set *sets[2];
 	struct fp_diff__rules *const *rules; /* or NULL */
 	const struct fp_diff__universe *u;
-	size_t *var_base; /* first isolation entry of each pod */
-	uint8_t *iso;     /* ISO() bits per pod label set */
-	uint8_t *any_iso; /* ISO() bits of any of a pod's label sets */
+	size_t *var_base;      /* first isolation entry of each pod */
+	uint8_t *iso;	       /* ISO() bits per pod label set */
+	uint8_t *any_iso;      /* ISO() bits of any of a pod's label sets */
 	struct selecting *sel; /* per label set, set and direction: SEL() */
 	struct fp_diff__ranges o, n, a, r, c, tmp;
 	struct fp_err *err;
@@ -145,7 +148,8 @@ struct walk {
 
 /* A pod of the universe with one of its label sets, as the evaluator wants it. */
 static void
-pod_peer(struct fp_netpol_peer *p, const struct fp_diff__pod *pod, size_t var, const char *name)
+pod_peer(struct fp_netpol_peer *p, const struct fp_diff__pod *pod, size_t var,
+	 const char *name)
 {
 	memset(p, 0, sizeof(*p));
 	p->is_pod = true;
@@ -186,16 +190,19 @@ isolation(struct walk *w)
 
 			pod_peer(&p, &u->pods[i], v, "pod");
 			for (int s = OLD; s <= NEW; s++) {
-				for (int d = FP_NETPOL_INGRESS; d <= FP_NETPOL_EGRESS; d++) {
+				for (int d = FP_NETPOL_INGRESS; d <= FP_NETPOL_EGRESS;
+				     d++) {
 					struct selecting *sl = SEL(w, i, v, s, d);
-					size_t n = fp_netpol_selecting(NULL, 0, w->sets[s], &p, d);
+					size_t n = fp_netpol_selecting(NULL, 0,
+								       w->sets[s], &p, d);
 
 					if (n == 0)
 						continue;
 					bits |= (uint8_t)ISO(s, d);
 					if ((sl->v = malloc(n * sizeof(*sl->v))) == NULL)
 						return fp_err_nomem(w->err);
-					sl->n = fp_netpol_selecting(sl->v, n, w->sets[s], &p, d);
+					sl->n = fp_netpol_selecting(sl->v, n, w->sets[s],
+								    &p, d);
 				}
 			}
 			w->iso[w->var_base[i] + v] = bits;
@@ -297,8 +304,10 @@ compare(struct walk *w, struct fp_diff__outcome *o, struct fp_diff__ranges *ever
 	struct fp_diff__ranges *every_removed)
 {
 	const struct fp_diff__universe *u = w->u;
-	const struct fp_diff__pod *sp = o->src != FP_NETPOL_NONE ? &u->pods[o->src] : NULL;
-	const struct fp_diff__pod *dp = o->dst != FP_NETPOL_NONE ? &u->pods[o->dst] : NULL;
+	const struct fp_diff__pod *sp =
+		o->src != FP_NETPOL_NONE ? &u->pods[o->src] : NULL;
+	const struct fp_diff__pod *dp =
+		o->dst != FP_NETPOL_NONE ? &u->pods[o->dst] : NULL;
 	size_t ns = sp != NULL ? sp->n_vars : 1, nd = dp != NULL ? dp->n_vars : 1;
 	bool first = true;
 	int r;
@@ -311,7 +320,8 @@ compare(struct walk *w, struct fp_diff__outcome *o, struct fp_diff__ranges *ever
 
 			if (sp != NULL) {
 				pod_peer(&src, sp, i, "source");
-				iso_new = w->iso[w->var_base[o->src] + i] & ISO(NEW, FP_NETPOL_EGRESS);
+				iso_new = w->iso[w->var_base[o->src] + i] &
+					  ISO(NEW, FP_NETPOL_EGRESS);
 			} else {
 				memset(&src, 0, sizeof(src));
 				src.addr = o->cls->lo;
@@ -329,9 +339,12 @@ compare(struct walk *w, struct fp_diff__outcome *o, struct fp_diff__ranges *ever
 
 				/* A set whose rules cannot admit the pair denies every
 				 * port: no need to ask the evaluator port by port. */
-				if ((sp == NULL || may_admit(w, s, o->src, i, FP_NETPOL_EGRESS, &dst)) &&
-				    (dp == NULL || may_admit(w, s, o->dst, j, FP_NETPOL_INGRESS, &src))) {
-					r = allowed(out, w->sets[s], &src, &dst, o->proto, w->err);
+				if ((sp == NULL || may_admit(w, s, o->src, i,
+							     FP_NETPOL_EGRESS, &dst)) &&
+				    (dp == NULL || may_admit(w, s, o->dst, j,
+							     FP_NETPOL_INGRESS, &src))) {
+					r = allowed(out, w->sets[s], &src, &dst, o->proto,
+						    w->err);
 					if (r < 0)
 						return r;
 				} else {
@@ -340,11 +353,13 @@ compare(struct walk *w, struct fp_diff__outcome *o, struct fp_diff__ranges *ever
 			}
 			if (fp_diff__ranges_minus(&w->a, &w->n, &w->o) < 0 ||
 			    fp_diff__ranges_minus(&w->r, &w->o, &w->n) < 0 ||
-			    unite(w, &o->added, &w->a) < 0 || unite(w, &o->removed, &w->r) < 0)
+			    unite(w, &o->added, &w->a) < 0 ||
+			    unite(w, &o->removed, &w->r) < 0)
 				return fp_err_nomem(w->err);
 			/* What every label set agrees on, to tell a partial change. */
 			if (first) {
-				if (copy(every_added, &w->a) < 0 || copy(every_removed, &w->r) < 0)
+				if (copy(every_added, &w->a) < 0 ||
+				    copy(every_removed, &w->r) < 0)
 					return fp_err_nomem(w->err);
 			} else if (narrow(w, every_added, &w->a) < 0 ||
 				   narrow(w, every_removed, &w->r) < 0) {
@@ -381,8 +396,10 @@ classes_of(struct fp_netpol_addr_range **out, size_t *n_out, const struct walk *
 
 	*out = NULL;
 	*n_out = 0;
-	if ((r = fp_netpol_address_ranges(&a, &na, w->sets[OLD], dir, family, w->err)) < 0 ||
-	    (r = fp_netpol_address_ranges(&b, &nb, w->sets[NEW], dir, family, w->err)) < 0)
+	if ((r = fp_netpol_address_ranges(&a, &na, w->sets[OLD], dir, family, w->err)) <
+		    0 ||
+	    (r = fp_netpol_address_ranges(&b, &nb, w->sets[NEW], dir, family, w->err)) <
+		    0)
 		goto out;
 	if (na == 0 || nb == 0) /* cannot happen: the ranges cover the space */
 		goto out;
@@ -444,8 +461,9 @@ visit_pair(struct walk *w, struct fp_diff__outcome *o, fp_diff__visit_fn *visit,
 }
 
 static int
-walk_classes(struct walk *w, struct fp_diff__outcome *o, fp_diff__visit_fn *visit, void *ud,
-	     struct fp_diff__ranges *ea, struct fp_diff__ranges *er, size_t *classes)
+walk_classes(struct walk *w, struct fp_diff__outcome *o, fp_diff__visit_fn *visit,
+	     void *ud, struct fp_diff__ranges *ea, struct fp_diff__ranges *er,
+	     size_t *classes)
 {
 	static const uint8_t families[] = { 4, 6 };
 	const struct fp_diff__universe *u = w->u;
@@ -467,8 +485,10 @@ walk_classes(struct walk *w, struct fp_diff__outcome *o, fp_diff__visit_fn *visi
 					continue;
 				for (size_t c = 0; c < n && r == 0; c++) {
 					o->cls = &cls[c];
-					o->src = d == FP_NETPOL_EGRESS ? i : FP_NETPOL_NONE;
-					o->dst = d == FP_NETPOL_EGRESS ? FP_NETPOL_NONE : i;
+					o->src = d == FP_NETPOL_EGRESS ? i
+								       : FP_NETPOL_NONE;
+					o->dst = d == FP_NETPOL_EGRESS ? FP_NETPOL_NONE
+								       : i;
 					r = visit_pair(w, o, visit, ud, ea, er);
 				}
 			}
@@ -494,8 +514,10 @@ fp_diff__walk(const struct fp_netpol_set *old, const struct fp_netpol_set *new,
 		for (size_t j = 0; r == 0 && j < u->n_pods; j++) {
 			/* Neither the source's egress nor the destination's ingress
 			 * is isolated in either set: both admit everything. */
-			if (!(w.any_iso[i] & (ISO(OLD, FP_NETPOL_EGRESS) | ISO(NEW, FP_NETPOL_EGRESS))) &&
-			    !(w.any_iso[j] & (ISO(OLD, FP_NETPOL_INGRESS) | ISO(NEW, FP_NETPOL_INGRESS))))
+			if (!(w.any_iso[i] & (ISO(OLD, FP_NETPOL_EGRESS) |
+					      ISO(NEW, FP_NETPOL_EGRESS))) &&
+			    !(w.any_iso[j] & (ISO(OLD, FP_NETPOL_INGRESS) |
+					      ISO(NEW, FP_NETPOL_INGRESS))))
 				continue;
 			o.src = i;
 			o.dst = j;

@@ -38,7 +38,8 @@ struct evidence {
 static bool
 addr_in(const struct fp_addr *a, const struct fp_addr *lo, const struct fp_addr *hi)
 {
-	return a->family == lo->family && fp_addr_cmp(lo, a) <= 0 && fp_addr_cmp(a, hi) <= 0;
+	return a->family == lo->family && fp_addr_cmp(lo, a) <= 0 &&
+	       fp_addr_cmp(a, hi) <= 0;
 }
 
 static bool
@@ -69,8 +70,8 @@ count_edge(struct evidence *ev, const struct fp_edge *e, uint8_t proto,
 /* Edges from identity @id whose destination passes @dst_pod or the range. */
 static void
 edges_from(struct evidence *ev, const struct fp_diff__universe *u, size_t id, long dst_id,
-	   const struct fp_diff_end *dst, uint8_t proto, const struct fp_netpol_port_range *r,
-	   size_t n)
+	   const struct fp_diff_end *dst, uint8_t proto,
+	   const struct fp_netpol_port_range *r, size_t n)
 {
 	const struct fp_edgeset *es = u->es;
 
@@ -97,12 +98,14 @@ evidence_of(struct evidence *ev, const struct fp_diff__universe *u, const struct
 			   it->c.proto, r, n);
 		break;
 	case POD_ADDR:
-		edges_from(ev, u, (size_t)u->pods[it->src].id, -1, &it->c.dst, it->c.proto, r, n);
+		edges_from(ev, u, (size_t)u->pods[it->src].id, -1, &it->c.dst,
+			   it->c.proto, r, n);
 		break;
 	case ADDR_POD:
 		for (size_t id = 0; id < fp_idset_count(u->es->ids); id++)
 			if (addr_in(&u->addr_of[id], &it->c.src.lo, &it->c.src.hi))
-				edges_from(ev, u, id, u->pods[it->dst].id, NULL, it->c.proto, r, n);
+				edges_from(ev, u, id, u->pods[it->dst].id, NULL,
+					   it->c.proto, r, n);
 		break;
 	}
 }
@@ -129,7 +132,9 @@ push(struct collect *k, const struct fp_diff__outcome *o, enum fp_diff_kind kind
 	it->c.partial = partial;
 	it->src = o->src;
 	it->dst = o->dst;
-	it->group = o->cls == NULL ? POD_POD : o->src != FP_NETPOL_NONE ? POD_ADDR : ADDR_POD;
+	it->group = o->cls == NULL	       ? POD_POD
+		    : o->src != FP_NETPOL_NONE ? POD_ADDR
+					       : ADDR_POD;
 	if (o->cls != NULL) {
 		struct fp_diff_end *e = it->group == POD_ADDR ? &it->c.dst : &it->c.src;
 
@@ -153,7 +158,8 @@ collect_one(void *ud, const struct fp_diff__outcome *o)
 	struct item probe = { .src = o->src, .dst = o->dst, .c.proto = o->proto };
 	int r;
 
-	if (o->added.n > 0 && (r = push(k, o, FP_DIFF_NEW, &o->added, o->added_partial)) < 0)
+	if (o->added.n > 0 &&
+	    (r = push(k, o, FP_DIFF_NEW, &o->added, o->added_partial)) < 0)
 		return r;
 	if (o->removed.n > 0 &&
 	    (r = push(k, o, FP_DIFF_REMOVED, &o->removed, o->removed_partial)) < 0)
@@ -161,9 +167,12 @@ collect_one(void *ud, const struct fp_diff__outcome *o)
 	if (o->common.n == 0 || k->u->es == NULL)
 		return 0;
 	/* Stale: each admitted range on which nothing at all was seen. */
-	probe.group = o->cls == NULL ? POD_POD : o->src != FP_NETPOL_NONE ? POD_ADDR : ADDR_POD;
+	probe.group = o->cls == NULL		 ? POD_POD
+		      : o->src != FP_NETPOL_NONE ? POD_ADDR
+						 : ADDR_POD;
 	if (o->cls != NULL) {
-		struct fp_diff_end *e = probe.group == POD_ADDR ? &probe.c.dst : &probe.c.src;
+		struct fp_diff_end *e =
+			probe.group == POD_ADDR ? &probe.c.dst : &probe.c.src;
 
 		e->lo = o->cls->lo;
 		e->hi = o->cls->hi;
@@ -174,7 +183,8 @@ collect_one(void *ud, const struct fp_diff__outcome *o)
 
 		evidence_of(&ev, k->u, &probe, &o->common.v[i], 1);
 		if (ev.flows + ev.dropped + ev.other == 0 &&
-		    fp_diff__ranges_add(&k->stale, o->common.v[i].lo, o->common.v[i].hi) < 0)
+		    fp_diff__ranges_add(&k->stale, o->common.v[i].lo, o->common.v[i].hi) <
+			    0)
 			return fp_err_nomem(k->err);
 	}
 	if (k->stale.n > 0 && (r = push(k, o, FP_DIFF_STALE, &k->stale, false)) < 0)
@@ -196,11 +206,13 @@ cmp_item(const void *pa, const void *pb)
 	const struct item *a = pa, *b = pb;
 	int c;
 
-	if ((c = cmp_size(a->c.kind, b->c.kind)) != 0 || (c = cmp_size(a->group, b->group)) != 0)
+	if ((c = cmp_size(a->c.kind, b->c.kind)) != 0 ||
+	    (c = cmp_size(a->group, b->group)) != 0)
 		return c;
 	switch (a->group) {
 	case POD_POD:
-		if ((c = cmp_size(a->src, b->src)) != 0 || (c = cmp_size(a->dst, b->dst)) != 0)
+		if ((c = cmp_size(a->src, b->src)) != 0 ||
+		    (c = cmp_size(a->dst, b->dst)) != 0)
 			return c;
 		return cmp_size(a->c.proto, b->c.proto);
 	case POD_ADDR:
@@ -241,7 +253,8 @@ mergeable(const struct item *a, const struct item *b)
 static char *
 end_text(const struct fp_diff__universe *u, const struct fp_diff_end *e, size_t pod)
 {
-	return e->is_addr ? fp_diff__range_text(&e->lo, &e->hi) : strdup(u->pods[pod].text);
+	return e->is_addr ? fp_diff__range_text(&e->lo, &e->hi)
+			  : strdup(u->pods[pod].text);
 }
 
 static void
@@ -261,10 +274,12 @@ finish(struct fp_diff_result *r, struct collect *k)
 	fp_qsort(k->v, k->n, sizeof(*k->v), cmp_item);
 	for (size_t i = 0; i < k->n; i++) {
 		if (n > 0 && mergeable(&k->v[n - 1], &k->v[i])) {
-			struct fp_diff_end *to = k->v[i].group == POD_ADDR ? &k->v[n - 1].c.dst
-									     : &k->v[n - 1].c.src;
+			struct fp_diff_end *to = k->v[i].group == POD_ADDR
+							 ? &k->v[n - 1].c.dst
+							 : &k->v[n - 1].c.src;
 
-			to->hi = k->v[i].group == POD_ADDR ? k->v[i].c.dst.hi : k->v[i].c.src.hi;
+			to->hi = k->v[i].group == POD_ADDR ? k->v[i].c.dst.hi
+							   : k->v[i].c.src.hi;
 			conn_done(&k->v[i].c);
 			continue;
 		}
@@ -297,7 +312,8 @@ finish(struct fp_diff_result *r, struct collect *k)
 
 int
 fp_diff_sets(struct fp_diff_result **out, const struct fp_netpol_set *old,
-	     const struct fp_netpol_set *new, const struct fp_edgeset *es, struct fp_err *err)
+	     const struct fp_netpol_set *new, const struct fp_edgeset *es,
+	     struct fp_err *err)
 {
 	struct fp_diff_result *r = calloc(1, sizeof(*r));
 	struct fp_diff__universe u;
@@ -330,7 +346,8 @@ fp_diff_sets(struct fp_diff_result **out, const struct fp_netpol_set *old,
 	if (rc < 0)
 		rc = fp_err_nomem(err);
 	if (rc == 0)
-		rc = fp_diff__walk(old, new, rules, &u, collect_one, &k, &r->classes, err);
+		rc = fp_diff__walk(old, new, rules, &u, collect_one, &k, &r->classes,
+				   err);
 	if (rc == 0)
 		rc = finish(r, &k);
 	if (rc == 0)

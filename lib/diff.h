@@ -63,8 +63,9 @@ enum fp_diff_kind {
 
 /* One side of a compared connection. */
 struct fp_diff_end {
-	char *text;     /* "prod/api", "prod/{app=api}", "203.0.113.0/24", "0.0.0.0-9.255.255.255" */
-	bool is_addr;   /* a class of outside addresses [lo, hi] */
+	/* "prod/api", "prod/{app=api}", "203.0.113.0/24", "0.0.0.0-9.255.255.255" */
+	char *text;
+	bool is_addr; /* a class of outside addresses [lo, hi] */
 	struct fp_addr lo, hi;
 };
 
@@ -74,10 +75,10 @@ struct fp_diff_conn {
 	uint8_t proto; /* FP_PROTO_TCP, FP_PROTO_UDP or FP_PROTO_SCTP */
 	struct fp_netpol_port_range *ranges; /* sorted, disjoint; at least one */
 	size_t n_ranges;
-	bool partial;     /* holds for some of the label sets of a side only */
-	uint64_t flows;   /* observed flows in these ranges, over the window */
+	bool partial;	  /* holds for some of the label sets of a side only */
+	uint64_t flows;	  /* observed flows in these ranges, over the window */
 	uint64_t dropped; /* flows the engine dropped, same ranges */
-	int64_t last;     /* last seen (observed or dropped); 0 when none */
+	int64_t last;	  /* last seen (observed or dropped); 0 when none */
 };
 
 enum fp_diff_change {
@@ -98,16 +99,16 @@ struct fp_diff_policy {
 struct fp_diff_result {
 	struct fp_diff_conn *conns; /* new, then removed, then stale; sorted */
 	size_t n_conns;
-	size_t counts[3];           /* by enum fp_diff_kind */
+	size_t counts[3];		 /* by enum fp_diff_kind */
 	struct fp_diff_policy *policies; /* sorted by namespace, name; no FP_DIFF_SAME */
 	size_t n_policies;
-	size_t changes[6];          /* policies by enum fp_diff_change (SAME included) */
-	bool changed;               /* something new or removed: a change in meaning */
-	bool evidence;              /* the universe and evidence came from an edge set */
-	int64_t since, until;       /* the edge set's window, when evidence */
-	size_t pods;                /* workloads (or representative pods) compared */
-	size_t classes;             /* classes of outside addresses compared */
-	size_t skipped;             /* workloads whose labels are unknown */
+	size_t changes[6];    /* policies by enum fp_diff_change (SAME included) */
+	bool changed;	      /* something new or removed: a change in meaning */
+	bool evidence;	      /* the universe and evidence came from an edge set */
+	int64_t since, until; /* the edge set's window, when evidence */
+	size_t pods;	      /* workloads (or representative pods) compared */
+	size_t classes;	      /* classes of outside addresses compared */
+	size_t skipped;	      /* workloads whose labels are unknown */
 	size_t old_policies, new_policies;
 };
 

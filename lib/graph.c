@@ -27,7 +27,7 @@ struct draw {
 	const struct fp_edgeset *es;
 	const struct fp_graph_opts *opts;
 	enum fp_graph_format fmt;
-	bool *used;      /* identities on a drawn edge */
+	bool *used; /* identities on a drawn edge */
 	struct link *links;
 	size_t n_links;
 };
@@ -37,7 +37,8 @@ fp_graph_quote(struct fp_buf *out, enum fp_graph_format fmt, const char *s)
 {
 	int r = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0' && r == 0; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0' && r == 0;
+	     p++) {
 		bool printable = *p >= 0x20 && *p < 0x7f;
 
 		if (fmt == FP_GRAPH_DOT) {
@@ -49,7 +50,8 @@ fp_graph_quote(struct fp_buf *out, enum fp_graph_format fmt, const char *s)
 			else
 				r = fp_buf_printf(out, "\\\\x%02x", *p);
 		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			   (*p >= '0' && *p <= '9') || (*p != '\0' && strchr(" ./:=,()-_", *p))) {
+			   (*p >= '0' && *p <= '9') ||
+			   (*p != '\0' && strchr(" ./:=,()-_", *p))) {
 			r = fp_buf_addc(out, (char)*p);
 		} else {
 			/* Mermaid's entity codes: no quote, bracket, pipe, '<' or '#'
@@ -80,7 +82,8 @@ drawn(const struct draw *d, const struct fp_edge *e)
 		return false;
 	if (e->verdict == FP_EDGE_DROPPED && !o->dropped)
 		return false;
-	return o->n_namespaces == 0 || in_namespaces(fp_idset_get(d->es->ids, e->src), o) ||
+	return o->n_namespaces == 0 ||
+	       in_namespaces(fp_idset_get(d->es->ids, e->src), o) ||
 	       in_namespaces(fp_idset_get(d->es->ids, e->dst), o);
 }
 
@@ -98,13 +101,15 @@ collect(struct draw *d)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < es->n; i++) {
 			const struct fp_edge *e = &es->edges[i];
-			struct link *l = d->n_links > 0 ? &d->links[d->n_links - 1] : NULL;
+			struct link *l =
+				d->n_links > 0 ? &d->links[d->n_links - 1] : NULL;
 			bool dropped = e->verdict == FP_EDGE_DROPPED;
 
 			/* observed links first, dropped ones after */
 			if (dropped != (pass == 1) || !drawn(d, e))
 				continue;
-			if (l == NULL || l->src != e->src || l->dst != e->dst || l->dropped != dropped) {
+			if (l == NULL || l->src != e->src || l->dst != e->dst ||
+			    l->dropped != dropped) {
 				l = &d->links[d->n_links++];
 				*l = (struct link){ e->src, e->dst, dropped, i, 0, 0 };
 			}
@@ -144,8 +149,9 @@ node(struct draw *d, size_t i, const char *indent)
 		fp_buf_printf(d->out, "%sn%zu [label=\"", indent, i);
 		id_label(d, id, workload);
 		fp_buf_adds(d->out, workload ? "\"];\n"
-				  : id->kind == FP_ID_UNRESOLVED ? "\", shape=octagon, style=dashed];\n"
-								 : "\", shape=ellipse];\n");
+				    : id->kind == FP_ID_UNRESOLVED
+					    ? "\", shape=octagon, style=dashed];\n"
+					    : "\", shape=ellipse];\n");
 	} else {
 		fp_buf_printf(d->out, "%sn%zu%s\"", indent, i, workload ? "[" : "([");
 		id_label(d, id, workload);
@@ -180,7 +186,8 @@ nodes(struct draw *d)
 		if (g > 0 && strcmp(nss[g], nss[g - 1]) == 0)
 			continue;
 		if (d->fmt == FP_GRAPH_DOT)
-			fp_buf_printf(d->out, "  subgraph \"cluster_%zu\" {\n    label=\"", k);
+			fp_buf_printf(d->out,
+				      "  subgraph \"cluster_%zu\" {\n    label=\"", k);
 		else
 			fp_buf_printf(d->out, "  subgraph ns%zu[\"", k);
 		fp_graph_quote(d->out, d->fmt, nss[g]);
@@ -188,7 +195,8 @@ nodes(struct draw *d)
 		for (size_t i = 0; i < n; i++) {
 			const struct fp_identity *id = fp_idset_get(ids, i);
 
-			if (d->used[i] && id->kind == FP_ID_WORKLOAD && strcmp(id->ns, nss[g]) == 0)
+			if (d->used[i] && id->kind == FP_ID_WORKLOAD &&
+			    strcmp(id->ns, nss[g]) == 0)
 				node(d, i, "    ");
 		}
 		fp_buf_adds(d->out, d->fmt == FP_GRAPH_DOT ? "  }\n" : "  end\n");
@@ -241,8 +249,8 @@ link_label(struct draw *d, const struct link *l, struct fp_buf *b)
 		}
 		prev = e;
 	}
-	fp_buf_printf(b, " (%llu flow%s%s)", (unsigned long long)l->flows, l->flows == 1 ? "" : "s",
-		      l->dropped ? " dropped" : "");
+	fp_buf_printf(b, " (%llu flow%s%s)", (unsigned long long)l->flows,
+		      l->flows == 1 ? "" : "s", l->dropped ? " dropped" : "");
 }
 
 static void
@@ -260,11 +268,15 @@ links(struct draw *d)
 		if (d->fmt == FP_GRAPH_DOT) {
 			fp_buf_printf(d->out, "  n%u -> n%u [label=\"", l->src, l->dst);
 			fp_graph_quote(d->out, d->fmt, fp_buf_str(&label));
-			fp_buf_printf(d->out, "\", penwidth=%u%s];\n", w,
-				      l->dropped ? ", style=dashed, color=red3, fontcolor=red3" : "");
+			fp_buf_printf(
+				d->out, "\", penwidth=%u%s];\n", w,
+				l->dropped ? ", style=dashed, color=red3, fontcolor=red3"
+					   : "");
 		} else {
 			fp_buf_printf(d->out, "  n%u %s|\"", l->src,
-				      l->dropped ? "-.->" : w >= 3 ? "==>" : "-->");
+				      l->dropped ? "-.->"
+				      : w >= 3	 ? "==>"
+						 : "-->");
 			fp_graph_quote(d->out, d->fmt, fp_buf_str(&label));
 			fp_buf_printf(d->out, "\"| n%u\n", l->dst);
 		}
@@ -282,30 +294,36 @@ fp_graph_render(struct fp_buf *out, const struct fp_edgeset *es, enum fp_graph_f
 		const struct fp_graph_opts *opts, struct fp_err *err)
 {
 	static const struct fp_graph_opts none = { 0 };
-	struct draw d = { .out = out, .es = es, .opts = opts != NULL ? opts : &none, .fmt = fmt };
+	struct draw d = {
+		.out = out, .es = es, .opts = opts != NULL ? opts : &none, .fmt = fmt
+	};
 	char a[FP_TIME_BUFSZ], b[FP_TIME_BUFSZ];
 	size_t len = out->len;
 	int r;
 
 	if (fmt != FP_GRAPH_DOT && fmt != FP_GRAPH_MERMAID)
-		return fp_err_set(err, FP_EUSAGE, NULL, 0, 0, "unknown graph format %d", (int)fmt);
+		return fp_err_set(err, FP_EUSAGE, NULL, 0, 0, "unknown graph format %d",
+				  (int)fmt);
 	r = collect(&d);
 	if (r == 0 && fmt == FP_GRAPH_DOT)
-		fp_buf_printf(out, "digraph flowpol {\n"
-				   "  graph [rankdir=LR, fontname=\"Helvetica\", labelloc=t, "
-				   "label=\"flowpol: traffic from %s to %s\"];\n"
-				   "  node [shape=box, fontname=\"Helvetica\"];\n"
-				   "  edge [fontname=\"Helvetica\", fontsize=10];\n",
+		fp_buf_printf(out,
+			      "digraph flowpol {\n"
+			      "  graph [rankdir=LR, fontname=\"Helvetica\", labelloc=t, "
+			      "label=\"flowpol: traffic from %s to %s\"];\n"
+			      "  node [shape=box, fontname=\"Helvetica\"];\n"
+			      "  edge [fontname=\"Helvetica\", fontsize=10];\n",
 			      fp_time_format(a, es->since), fp_time_format(b, es->until));
 	else if (r == 0)
-		fp_buf_printf(out, "flowchart LR\n  %%%% flowpol: traffic from %s to %s\n",
+		fp_buf_printf(out,
+			      "flowchart LR\n  %%%% flowpol: traffic from %s to %s\n",
 			      fp_time_format(a, es->since), fp_time_format(b, es->until));
 	if (r == 0)
 		r = nodes(&d);
-	if (r == 0 && d.n_links == 0)
-		fp_buf_adds(out, fmt == FP_GRAPH_DOT
-					 ? "  none [label=\"no traffic in the window\", shape=plaintext];\n"
-					 : "  none[\"no traffic in the window\"]\n");
+	if (r == 0 && d.n_links == 0 && fmt == FP_GRAPH_DOT)
+		fp_buf_adds(out, "  none [label=\"no traffic in the window\", "
+				 "shape=plaintext];\n");
+	else if (r == 0 && d.n_links == 0)
+		fp_buf_adds(out, "  none[\"no traffic in the window\"]\n");
 	if (r == 0)
 		links(&d);
 	if (r == 0 && fmt == FP_GRAPH_DOT)

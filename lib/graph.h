@@ -34,8 +34,8 @@ enum fp_graph_format {
 
 struct fp_graph_opts {
 	const char *const *namespaces; /* draw edges with a side in one of these */
-	size_t n_namespaces;           /* 0: every edge */
-	bool dropped;                  /* also edges the engine dropped (dashed) */
+	size_t n_namespaces;	       /* 0: every edge */
+	bool dropped;		       /* also edges the engine dropped (dashed) */
 };
 
 /*
@@ -43,8 +43,9 @@ struct fp_graph_opts {
  * Mermaid is written without a code fence, so REVIEW.md can put it in one.
  * 0, FP_ENOMEM, or FP_EUSAGE for an unknown format.
  */
-int fp_graph_render(struct fp_buf *out, const struct fp_edgeset *es, enum fp_graph_format fmt,
-		    const struct fp_graph_opts *opts, struct fp_err *err);
+int fp_graph_render(struct fp_buf *out, const struct fp_edgeset *es,
+		    enum fp_graph_format fmt, const struct fp_graph_opts *opts,
+		    struct fp_err *err);
 
 /*
  * Append @s as the text of a label in @fmt, escaped for a double-quoted

@@ -19,24 +19,24 @@
 
 #define WEB1 "ns:shop pod:web-7d9f8b6c4b-x2kqp app=web version=v1"
 #define WEB2 "ns:shop pod:web-7d9f8b6c4b-h5n2m app=web version=v2"
-#define API "ns:shop pod:api-5c7d9f6b8d-q9wzt app=api"
-#define PG "ns:shop pod:postgres-0 app=postgres"
-#define PAY "reserved:world ip:203.0.113.10"
+#define API  "ns:shop pod:api-5c7d9f6b8d-q9wzt app=api"
+#define PG   "ns:shop pod:postgres-0 app=postgres"
+#define PAY  "reserved:world ip:203.0.113.10"
 
 /* api admits web on 8080 and reaches postgres and the payment API. */
 #define HEAD "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-#define BASE                                                                  \
-	HEAD "metadata: {name: api, namespace: shop}\n"                        \
-	     "spec:\n"                                                         \
-	     "  podSelector: {matchLabels: {app: api}}\n"                      \
-	     "  policyTypes: [Ingress, Egress]\n"                              \
-	     "  ingress:\n"                                                    \
-	     "  - from: [{podSelector: {matchLabels: {app: web}}}]\n"          \
-	     "    ports: [{port: 8080}]\n"                                     \
-	     "  egress:\n"                                                     \
-	     "  - to: [{podSelector: {matchLabels: {app: postgres}}}]\n"       \
-	     "    ports: [{port: 5432}]\n"                                     \
-	     "  - to: [{ipBlock: {cidr: 203.0.113.10/32}}]\n"                  \
+#define BASE                                                                             \
+	HEAD "metadata: {name: api, namespace: shop}\n"                                  \
+	     "spec:\n"                                                                   \
+	     "  podSelector: {matchLabels: {app: api}}\n"                                \
+	     "  policyTypes: [Ingress, Egress]\n"                                        \
+	     "  ingress:\n"                                                              \
+	     "  - from: [{podSelector: {matchLabels: {app: web}}}]\n"                    \
+	     "    ports: [{port: 8080}]\n"                                               \
+	     "  egress:\n"                                                               \
+	     "  - to: [{podSelector: {matchLabels: {app: postgres}}}]\n"                 \
+	     "    ports: [{port: 5432}]\n"                                               \
+	     "  - to: [{ipBlock: {cidr: 203.0.113.10/32}}]\n"                            \
 	     "    ports: [{port: 443}]\n"
 
 static struct fp_db *db;
@@ -50,13 +50,18 @@ setup(void)
 	struct fp_err err = { 0 };
 
 	fp_buf_init(&b);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:00:30Z", .src = WEB1, .dst = API, .port = 8080);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:01:30Z", .src = WEB2, .dst = API, .port = 8080);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:05:00Z", .src = WEB1, .dst = API, .port = 8080);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:02:00Z", .src = API, .dst = PG, .port = 5432);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:03:00Z", .src = API, .dst = PAY, .port = 443);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:04:00Z", .src = WEB1, .dst = PG, .port = 5432,
-		  .verdict = "DROPPED");
+	FP_HUBBLE(&b, .time = "2026-11-12T10:00:30Z", .src = WEB1, .dst = API,
+		  .port = 8080);
+	FP_HUBBLE(&b, .time = "2026-11-12T10:01:30Z", .src = WEB2, .dst = API,
+		  .port = 8080);
+	FP_HUBBLE(&b, .time = "2026-11-12T10:05:00Z", .src = WEB1, .dst = API,
+		  .port = 8080);
+	FP_HUBBLE(&b, .time = "2026-11-12T10:02:00Z", .src = API, .dst = PG,
+		  .port = 5432);
+	FP_HUBBLE(&b, .time = "2026-11-12T10:03:00Z", .src = API, .dst = PAY,
+		  .port = 443);
+	FP_HUBBLE(&b, .time = "2026-11-12T10:04:00Z", .src = WEB1, .dst = PG,
+		  .port = 5432, .verdict = "DROPPED");
 	db = fp_test_db("t.db");
 	fp_test_ingest(db, "flows.jsonl", fp_buf_str(&b));
 	fp_buf_done(&b);
@@ -80,7 +85,8 @@ set_of(const char *text)
 	struct fp_err err = { 0 };
 
 	ck_assert_int_eq(fp_netpol_set_new(&s, &err), 0);
-	ck_assert_int_eq(fp_netpol_load_buffer(s, "mem.yaml", text, strlen(text), NULL, NULL, &err),
+	ck_assert_int_eq(fp_netpol_load_buffer(s, "mem.yaml", text, strlen(text), NULL,
+					       NULL, &err),
 			 0);
 	ck_assert_uint_eq(fp_netpol_invalid(s), 0);
 	return s;
@@ -126,10 +132,12 @@ conns(const struct fp_diff_result *r)
 	for (size_t i = 0; i < r->n_conns; i++) {
 		const struct fp_diff_conn *c = &r->conns[i];
 
-		fp_buf_printf(&b, "%s %s -> %s ", kinds[c->kind], c->src.text, c->dst.text);
+		fp_buf_printf(&b, "%s %s -> %s ", kinds[c->kind], c->src.text,
+			      c->dst.text);
 		fp_diff_ports_text(&b, c);
 		fp_buf_printf(&b, " %llu/%llu%s\n", (unsigned long long)c->flows,
-			      (unsigned long long)c->dropped, c->partial ? " partial" : "");
+			      (unsigned long long)c->dropped,
+			      c->partial ? " partial" : "");
 	}
 	return fp_buf_steal(&b);
 }
@@ -148,8 +156,8 @@ assert_conns(const struct fp_diff_result *r, const char *want)
 START_TEST(test_diff_same_meaning_is_no_change)
 {
 	/* renamed, split in two policies, ports and peers in other rules */
-	static const char split[] =
-		HEAD "metadata: {name: api-in, namespace: shop}\n"
+	static const char split[] = HEAD
+		"metadata: {name: api-in, namespace: shop}\n"
 		"spec:\n  podSelector: {matchExpressions: [{key: app, operator: In, values: [api]}]}\n"
 		"  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
 		"    ports: [{port: 8080, protocol: TCP}]\n"
@@ -195,8 +203,8 @@ END_TEST
 
 START_TEST(test_diff_removed_port_has_evidence)
 {
-	static const char fewer[] =
-		HEAD "metadata: {name: api, namespace: shop}\n"
+	static const char fewer[] = HEAD
+		"metadata: {name: api, namespace: shop}\n"
 		"spec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Ingress, Egress]\n"
 		"  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
 		"    ports: [{port: 8080}]\n"
@@ -262,8 +270,8 @@ END_TEST
 
 START_TEST(test_diff_stale_needs_a_rule_and_no_traffic)
 {
-	static const char more[] =
-		HEAD "metadata: {name: api, namespace: shop}\n"
+	static const char more[] = HEAD
+		"metadata: {name: api, namespace: shop}\n"
 		"spec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Ingress, Egress]\n"
 		"  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
 		"    ports: [{port: 8080}, {port: 9090}]\n"
@@ -288,8 +296,8 @@ END_TEST
 
 START_TEST(test_diff_label_sets_make_partial)
 {
-	static const char v2[] =
-		HEAD "metadata: {name: api, namespace: shop}\n"
+	static const char v2[] = HEAD
+		"metadata: {name: api, namespace: shop}\n"
 		"spec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Ingress, Egress]\n"
 		"  ingress:\n  - from: [{podSelector: {matchLabels: {app: web, version: v2}}}]\n"
 		"    ports: [{port: 8080}]\n"
@@ -306,11 +314,12 @@ END_TEST
 
 START_TEST(test_diff_address_classes_fold)
 {
-	static const char deny[] = HEAD "metadata: {name: d, namespace: shop}\n"
-					"spec:\n  podSelector: {matchLabels: {app: api}}\n"
-					"  policyTypes: [Egress]\n";
-	static const char wide[] =
+	static const char deny[] =
 		HEAD "metadata: {name: d, namespace: shop}\n"
+		     "spec:\n  podSelector: {matchLabels: {app: api}}\n"
+		     "  policyTypes: [Egress]\n";
+	static const char wide[] = HEAD
+		"metadata: {name: d, namespace: shop}\n"
 		"spec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Egress]\n"
 		"  egress:\n  - to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]\n"
 		"    ports: [{port: 443}]\n"
@@ -330,8 +339,8 @@ END_TEST
 
 START_TEST(test_diff_without_database)
 {
-	static const char peer[] =
-		HEAD "metadata: {name: api, namespace: shop}\n"
+	static const char peer[] = HEAD
+		"metadata: {name: api, namespace: shop}\n"
 		"spec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Ingress, Egress]\n"
 		"  ingress:\n  - from:\n    - podSelector: {matchLabels: {app: web}}\n"
 		"    - namespaceSelector: {matchLabels: {team: ops}}\n"
@@ -372,14 +381,15 @@ START_TEST(test_diff_form_only_and_meaning)
 		"  - to: [{ipBlock: {cidr: 203.0.113.10/32}}]\n    ports: [{port: 443}]\n"
 		"  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
 		"    ports: [{port: 8080}]\n";
-	static const char other_form[] =
-		HEAD "metadata: {name: api, namespace: shop, annotations: {note: changed}}\n"
+	static const char other_form[] = HEAD
+		"metadata: {name: api, namespace: shop, annotations: {note: changed}}\n"
 		"spec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Ingress, Egress]\n"
 		"  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
 		"    ports: [{port: 8080}]\n"
 		"  egress:\n  - to: [{ipBlock: {cidr: 203.0.113.10/32}}]\n    ports: [{port: 443}]\n"
 		"  - to: [{podSelector: {matchLabels: {app: postgres}}}]\n    ports: [{port: 5432}]\n";
-	struct fp_netpol_set *a = file_set("a.yaml", BASE), *b = file_set("b.yaml", same_form);
+	struct fp_netpol_set *a = file_set("a.yaml", BASE),
+			     *b = file_set("b.yaml", same_form);
 	struct fp_netpol_set *c = file_set("c.yaml", other_form), *m = set_of(BASE);
 	struct fp_diff_result *r = NULL;
 	struct fp_err err = { 0 };
@@ -438,13 +448,16 @@ golden_set(const char *const *paths, bool from_files)
 
 		snprintf(rel, sizeof(rel), "golden/%s", paths[i]);
 		if (from_files) {
-			ck_assert_int_eq(fp_netpol_load_path(s, fp_testdata(rel), NULL, NULL, &err), 0);
+			ck_assert_int_eq(fp_netpol_load_path(s, fp_testdata(rel), NULL,
+							     NULL, &err),
+					 0);
 			continue;
 		}
 		text = fp_read_file(fp_testdata(rel), &len);
 		ck_assert_ptr_nonnull(text);
 		snprintf(name, sizeof(name), "memory:%s", paths[i]);
-		ck_assert_int_eq(fp_netpol_load_buffer(s, name, text, len, NULL, NULL, &err), 0);
+		ck_assert_int_eq(
+			fp_netpol_load_buffer(s, name, text, len, NULL, NULL, &err), 0);
 		free(text);
 	}
 	ck_assert_uint_eq(fp_netpol_invalid(s), 0);
@@ -482,7 +495,8 @@ START_TEST(test_diff_rules_skip_nothing)
 	/* The pairs the rules read back rule out are exactly those the
 	 * evaluator denies: the same answer as asking about every pair. */
 	for (int k = 0; k < 2; k++) {
-		struct fp_netpol_set *a = golden_set(old, k == 0), *b = golden_set(new, k == 0);
+		struct fp_netpol_set *a = golden_set(old, k == 0),
+				     *b = golden_set(new, k == 0);
 		struct fp_diff_result *r = NULL;
 
 		ck_assert_int_eq(fp_diff_sets(&r, a, b, des, &err), 0);
@@ -508,14 +522,15 @@ END_TEST
 static struct fp_diff_result *
 sample(void)
 {
-	static const char changed[] =
-		HEAD "metadata: {name: api, namespace: shop}\n"
+	static const char changed[] = HEAD
+		"metadata: {name: api, namespace: shop}\n"
 		"spec:\n  podSelector: {matchLabels: {app: api}}\n  policyTypes: [Ingress, Egress]\n"
 		"  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
 		"    ports: [{port: 8080}, {port: 9090}]\n"
 		"  egress:\n  - to: [{podSelector: {matchLabels: {app: postgres}}}]\n"
 		"    ports: [{port: 5432}]\n";
-	struct fp_netpol_set *a = file_set("old.yaml", BASE), *b = file_set("new.yaml", changed);
+	struct fp_netpol_set *a = file_set("old.yaml", BASE),
+			     *b = file_set("new.yaml", changed);
 	struct fp_diff_result *r = NULL;
 	struct fp_err err = { 0 };
 
@@ -531,7 +546,8 @@ sample(void)
 
 START_TEST(test_diff_ports_text)
 {
-	struct fp_netpol_port_range any = { 0, 65535 }, two[] = { { 53, 53 }, { 8000, 8080 } };
+	struct fp_netpol_port_range any = { 0, 65535 },
+				    two[] = { { 53, 53 }, { 8000, 8080 } };
 	struct fp_diff_conn c = { .proto = FP_PROTO_UDP, .ranges = &any, .n_ranges = 1 };
 	struct fp_buf b;
 
@@ -556,16 +572,17 @@ START_TEST(test_diff_render_text)
 
 	fp_buf_init(&b);
 	ck_assert_int_eq(fp_diff_render_text(&b, r), 0);
-	snprintf(want, sizeof(want),
-		 "new       shop/web -> shop/api TCP 9090: no traffic observed\n"
-		 "removed   shop/api -> 203.0.113.10 TCP 443: 1 flows, last seen "
-		 "2026-11-12T10:03:00Z; NEW would deny traffic that was observed\n"
-		 "meaning   policy shop/api (x|`*<b>\\x0a.yaml:1 -> %s/new.yaml:1)\n"
-		 "1 new, 1 removed, 0 stale connections; 0 policies changed only in form, 1 in "
-		 "meaning, 0 only in OLD, 0 only in NEW\n"
-		 "compared over 3 workloads and 6 address classes, window 2026-11-12T10:00:00Z "
-		 "to 2026-11-12T10:06:00Z\n",
-		 fp_tmpdir());
+	snprintf(
+		want, sizeof(want),
+		"new       shop/web -> shop/api TCP 9090: no traffic observed\n"
+		"removed   shop/api -> 203.0.113.10 TCP 443: 1 flows, last seen "
+		"2026-11-12T10:03:00Z; NEW would deny traffic that was observed\n"
+		"meaning   policy shop/api (x|`*<b>\\x0a.yaml:1 -> %s/new.yaml:1)\n"
+		"1 new, 1 removed, 0 stale connections; 0 policies changed only in form, 1 in "
+		"meaning, 0 only in OLD, 0 only in NEW\n"
+		"compared over 3 workloads and 6 address classes, window 2026-11-12T10:00:00Z "
+		"to 2026-11-12T10:06:00Z\n",
+		fp_tmpdir());
 	ck_assert_str_eq(fp_buf_str(&b), want);
 	fp_buf_done(&b);
 	fp_diff_result_free(r);
@@ -594,13 +611,15 @@ START_TEST(test_diff_render_markdown)
 	fp_buf_init(&b);
 	ck_assert_int_eq(fp_diff_render_markdown(&b, r), 0);
 	ck_assert_int_eq(strncmp(fp_buf_str(&b), head, strlen(head)), 0);
-	ck_assert_ptr_nonnull(strstr(fp_buf_str(&b),
-				     "| shop/api | 203.0.113.10 | TCP 443 | 1 | 0 | "
-				     "2026-11-12T10:03:00Z | **observed traffic will be denied** |\n"));
+	ck_assert_ptr_nonnull(
+		strstr(fp_buf_str(&b),
+		       "| shop/api | 203.0.113.10 | TCP 443 | 1 | 0 | "
+		       "2026-11-12T10:03:00Z | **observed traffic will be denied** |\n"));
 	/* the hostile place can neither end the cell nor start markup */
-	ck_assert_ptr_nonnull(strstr(fp_buf_str(&b), "### Changed only in form\n\n"
-						     "- shop/api (x\\|\\`\\*&lt;b&gt;\\\\x0a.yaml:1 "
-						     "-&gt; "));
+	ck_assert_ptr_nonnull(strstr(fp_buf_str(&b),
+				     "### Changed only in form\n\n"
+				     "- shop/api (x\\|\\`\\*&lt;b&gt;\\\\x0a.yaml:1 "
+				     "-&gt; "));
 	fp_buf_done(&b);
 	fp_diff_result_free(r);
 }
@@ -616,19 +635,23 @@ START_TEST(test_diff_render_json)
 	fp_buf_init(&b);
 	ck_assert_int_eq(fp_diff_render_json(&b, r), 0);
 	/* sorted keys: "changed" comes first */
-	ck_assert_int_eq(strncmp(fp_buf_str(&b), "{\n  \"changed\": true,\n  \"counts\"", 31), 0);
+	ck_assert_int_eq(
+		strncmp(fp_buf_str(&b), "{\n  \"changed\": true,\n  \"counts\"", 31), 0);
 	j = json_loads(fp_buf_str(&b), 0, &je);
 	ck_assert_ptr_nonnull(j);
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "counts"), "new")),
-			 1);
-	ck_assert_str_eq(json_string_value(json_object_get(
-				 json_array_get(json_object_get(j, "policies"), 0), "old")),
-			 "x|`*<b>\n.yaml:1");
-	ck_assert_str_eq(json_string_value(json_object_get(
-				 json_array_get(json_object_get(j, "removed"), 0), "last_seen")),
-			 "2026-11-12T10:03:00Z");
-	ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(j, "new"), 0),
-					       "last_seen")));
+	ck_assert_int_eq(
+		json_integer_value(json_object_get(json_object_get(j, "counts"), "new")),
+		1);
+	ck_assert_str_eq(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(j, "policies"), 0), "old")),
+		"x|`*<b>\n.yaml:1");
+	ck_assert_str_eq(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(j, "removed"), 0), "last_seen")),
+		"2026-11-12T10:03:00Z");
+	ck_assert(json_is_null(json_object_get(
+		json_array_get(json_object_get(j, "new"), 0), "last_seen")));
 	json_decref(j);
 	fp_buf_done(&b);
 	fp_diff_result_free(r);

@@ -14,7 +14,7 @@
 
 #define WEB "ns:shop pod:web-7d9f8b6c4b-x2kqp app=web"
 #define API "ns:shop pod:api-5c7d9f6b8d-q9wzt app=api"
-#define PG "ns:data pod:postgres-0 app=postgres"
+#define PG  "ns:data pod:postgres-0 app=postgres"
 #define PAY "reserved:world ip:203.0.113.10"
 
 static struct fp_db *db;
@@ -28,12 +28,14 @@ setup(void)
 	struct fp_err err = { 0 };
 
 	fp_buf_init(&b);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:00:30Z", .src = WEB, .dst = API, .port = 8080,
-		  .count = 150);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:01:30Z", .src = WEB, .dst = API, .port = 8443);
+	FP_HUBBLE(&b, .time = "2026-11-12T10:00:30Z", .src = WEB, .dst = API,
+		  .port = 8080, .count = 150);
+	FP_HUBBLE(&b, .time = "2026-11-12T10:01:30Z", .src = WEB, .dst = API,
+		  .port = 8443);
 	FP_HUBBLE(&b, .time = "2026-11-12T10:02:00Z", .src = API, .dst = PG, .port = 5432,
 		  .count = 12);
-	FP_HUBBLE(&b, .time = "2026-11-12T10:03:00Z", .src = API, .dst = PAY, .port = 443);
+	FP_HUBBLE(&b, .time = "2026-11-12T10:03:00Z", .src = API, .dst = PAY,
+		  .port = 443);
 	FP_HUBBLE(&b, .time = "2026-11-12T10:03:30Z", .src = API, .dst = PAY, .port = 53,
 		  .proto = "UDP");
 	FP_HUBBLE(&b, .time = "2026-11-12T10:04:00Z", .src = WEB, .dst = PG, .port = 5432,
@@ -72,25 +74,26 @@ START_TEST(test_graph_dot)
 	char *g = render(FP_GRAPH_DOT, NULL);
 
 	ck_assert_str_eq(
-		g, "digraph flowpol {\n"
-		   "  graph [rankdir=LR, fontname=\"Helvetica\", labelloc=t, label=\"flowpol: "
-		   "traffic from 2026-11-12T10:00:00Z to 2026-11-12T10:05:00Z\"];\n"
-		   "  node [shape=box, fontname=\"Helvetica\"];\n"
-		   "  edge [fontname=\"Helvetica\", fontsize=10];\n"
-		   "  subgraph \"cluster_0\" {\n"
-		   "    label=\"data\";\n"
-		   "    n1 [label=\"postgres\"];\n"
-		   "  }\n"
-		   "  subgraph \"cluster_1\" {\n"
-		   "    label=\"shop\";\n"
-		   "    n2 [label=\"api\"];\n"
-		   "    n3 [label=\"web\"];\n"
-		   "  }\n"
-		   "  n0 [label=\"203.0.113.10\", shape=ellipse];\n"
-		   "  n2 -> n0 [label=\"TCP 443; UDP 53 (2 flows)\", penwidth=1];\n"
-		   "  n2 -> n1 [label=\"TCP 5432 (12 flows)\", penwidth=2];\n"
-		   "  n3 -> n2 [label=\"TCP 8080, 8443 (151 flows)\", penwidth=3];\n"
-		   "}\n");
+		g,
+		"digraph flowpol {\n"
+		"  graph [rankdir=LR, fontname=\"Helvetica\", labelloc=t, label=\"flowpol: "
+		"traffic from 2026-11-12T10:00:00Z to 2026-11-12T10:05:00Z\"];\n"
+		"  node [shape=box, fontname=\"Helvetica\"];\n"
+		"  edge [fontname=\"Helvetica\", fontsize=10];\n"
+		"  subgraph \"cluster_0\" {\n"
+		"    label=\"data\";\n"
+		"    n1 [label=\"postgres\"];\n"
+		"  }\n"
+		"  subgraph \"cluster_1\" {\n"
+		"    label=\"shop\";\n"
+		"    n2 [label=\"api\"];\n"
+		"    n3 [label=\"web\"];\n"
+		"  }\n"
+		"  n0 [label=\"203.0.113.10\", shape=ellipse];\n"
+		"  n2 -> n0 [label=\"TCP 443; UDP 53 (2 flows)\", penwidth=1];\n"
+		"  n2 -> n1 [label=\"TCP 5432 (12 flows)\", penwidth=2];\n"
+		"  n3 -> n2 [label=\"TCP 8080, 8443 (151 flows)\", penwidth=3];\n"
+		"}\n");
 	free(g);
 }
 END_TEST
@@ -124,14 +127,17 @@ END_TEST
 START_TEST(test_graph_namespace_and_dropped)
 {
 	static const char *const data[] = { "data" };
-	struct fp_graph_opts o = { .namespaces = data, .n_namespaces = 1, .dropped = true };
+	struct fp_graph_opts o = { .namespaces = data,
+				   .n_namespaces = 1,
+				   .dropped = true };
 	char *g = render(FP_GRAPH_DOT, &o);
 
 	/* edges with a side in data, its peers in their own namespace, and
 	 * the dropped attempt dashed */
-	ck_assert_ptr_nonnull(strstr(g, "  n2 -> n1 [label=\"TCP 5432 (12 flows)\", penwidth=2];\n"
-					"  n3 -> n1 [label=\"TCP 5432 (1 flow dropped)\", penwidth=1, "
-					"style=dashed, color=red3, fontcolor=red3];\n}\n"));
+	ck_assert_ptr_nonnull(
+		strstr(g, "  n2 -> n1 [label=\"TCP 5432 (12 flows)\", penwidth=2];\n"
+			  "  n3 -> n1 [label=\"TCP 5432 (1 flow dropped)\", penwidth=1, "
+			  "style=dashed, color=red3, fontcolor=red3];\n}\n"));
 	ck_assert_ptr_null(strstr(g, "n0"));
 	ck_assert_ptr_nonnull(strstr(g, "label=\"shop\""));
 	free(g);
@@ -162,7 +168,8 @@ START_TEST(test_graph_unknown_format)
 	struct fp_err err = { 0 };
 
 	fp_buf_init(&b);
-	ck_assert_int_eq(fp_graph_render(&b, es, (enum fp_graph_format)7, NULL, &err), FP_EUSAGE);
+	ck_assert_int_eq(fp_graph_render(&b, es, (enum fp_graph_format)7, NULL, &err),
+			 FP_EUSAGE);
 	fp_assert_err(&err, FP_EUSAGE, "", 0, 0, "unknown graph format 7");
 	ck_assert_str_eq(fp_buf_str(&b), "");
 	fp_buf_done(&b);
