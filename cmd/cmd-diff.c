@@ -137,8 +137,10 @@ cmd_diff(int argc, char **argv)
 	}
 	if (fp_netpol_invalid(old) + fp_netpol_invalid(new) > 0) {
 		/* A set missing a policy would report its absence as a change. */
-		fp_cli_msg("%zu policy documents were invalid; nothing compared",
-			   fp_netpol_invalid(old) + fp_netpol_invalid(new));
+		size_t n = fp_netpol_invalid(old) + fp_netpol_invalid(new);
+
+		fp_cli_msg("%zu policy document%s invalid; nothing compared", n,
+			   n == 1 ? " was" : "s were");
 		status = FP_EINPUT;
 		goto out;
 	}

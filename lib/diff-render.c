@@ -50,7 +50,8 @@ evidence_text(struct fp_buf *out, const struct fp_diff_conn *c)
 	if (c->flows + c->dropped == 0)
 		return fp_buf_adds(out, "no traffic observed");
 	if (c->flows > 0)
-		fp_buf_printf(out, "%llu flows, ", (unsigned long long)c->flows);
+		fp_buf_printf(out, "%llu flow%s, ", (unsigned long long)c->flows,
+			      c->flows == 1 ? "" : "s");
 	if (c->dropped > 0)
 		fp_buf_printf(out, "%llu dropped, ", (unsigned long long)c->dropped);
 	return fp_buf_printf(out, "last seen %s", fp_time_format(t, c->last));

@@ -575,7 +575,7 @@ START_TEST(test_diff_render_text)
 	snprintf(
 		want, sizeof(want),
 		"new       shop/web -> shop/api TCP 9090: no traffic observed\n"
-		"removed   shop/api -> 203.0.113.10 TCP 443: 1 flows, last seen "
+		"removed   shop/api -> 203.0.113.10 TCP 443: 1 flow, last seen "
 		"2026-11-12T10:03:00Z; NEW would deny traffic that was observed\n"
 		"meaning   policy shop/api (x|`*<b>\\x0a.yaml:1 -> %s/new.yaml:1)\n"
 		"1 new, 1 removed, 0 stale connections; 0 policies changed only in form, 1 in "
