@@ -19,5 +19,7 @@ int cmd_run(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 #endif

@@ -21,6 +21,8 @@ static const struct fp_cmd fp_cmds[] = {
 	{ "run", cmd_run, "ingest, aggregate and generate in one go (the weekly job)" },
 	{ "check", cmd_check, "would these policies deny anything observed? (a CI gate)" },
 	{ "triage", cmd_triage, "temporary allow policies for what was just denied" },
+	{ "diff", cmd_diff, "what two policy sets admit differently, with evidence" },
+	{ "graph", cmd_graph, "draw the workload graph of a window (DOT, Mermaid, SVG)" },
 	{ "stats", cmd_stats, "show what the database holds" },
 	{ NULL, NULL, NULL },
 };
