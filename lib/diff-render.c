@@ -146,6 +146,26 @@ md_cell(struct fp_buf *out, const char *s)
 	}
 }
 
+/*
+ * A new connection whose ends and protocol had other ports before, now
+ * stale or removed: a port that changed, which a reviewer reads as one
+ * change, not two.
+ */
+static const struct fp_diff_conn *
+was(const struct fp_diff_result *r, const struct fp_diff_conn *c)
+{
+	if (c->kind != FP_DIFF_NEW)
+		return NULL;
+	for (size_t i = 0; i < r->n_conns; i++) {
+		const struct fp_diff_conn *o = &r->conns[i];
+
+		if (o->kind != FP_DIFF_NEW && o->proto == c->proto &&
+		    strcmp(o->src.text, c->src.text) == 0 && strcmp(o->dst.text, c->dst.text) == 0)
+			return o;
+	}
+	return NULL;
+}
+
 static void
 md_table(struct fp_buf *out, const struct fp_diff_result *r, enum fp_diff_kind kind,
 	 const char *title)
@@ -193,6 +213,15 @@ md_table(struct fp_buf *out, const struct fp_diff_result *r, enum fp_diff_kind k
 		if (kind == FP_DIFF_REMOVED && c->flows > 0)
 			fp_buf_printf(out, "%s**observed traffic will be denied**",
 				      c->partial ? "; " : "");
+		if (was(r, c) != NULL) {
+			fp_buf_init(&ports);
+			fp_diff_ports_text(&ports, was(r, c));
+			fp_buf_printf(out, "%sport changed: was ", c->partial ? "; " : "");
+			md_cell(out, fp_buf_str(&ports));
+			fp_buf_adds(out, was(r, c)->kind == FP_DIFF_STALE ? " (kept, no traffic)"
+									: " (removed)");
+			fp_buf_done(&ports);
+		}
 		fp_buf_adds(out, " |\n");
 	}
 	fp_buf_addc(out, '\n');
