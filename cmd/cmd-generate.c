@@ -32,10 +32,13 @@ static const char usage_text[] =
 	"      --baseline DIR    the policies merged last time (as in the repository):\n"
 	"                        policies whose rules did not change keep their bytes,\n"
 	"                        so the pull request shows only what changed\n"
+	"      --json            print one JSON document (counts, changes since the\n"
+	"                        baseline, exit_reason) instead of the file list\n"
 	"  -h, --help            show this help\n";
 
 static const struct option opts[] = {
 	{ "baseline", required_argument, NULL, FP_OPT_BASELINE },
+	{ "json", no_argument, NULL, FP_OPT_JSON },
 	{ "db", required_argument, NULL, 'd' },
 	{ "existing", required_argument, NULL, 'X' },
 	{ "namespace", required_argument, NULL, 'n' },

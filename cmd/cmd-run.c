@@ -48,6 +48,8 @@ static const char usage_text[] =
 	"      --baseline DIR    the policies merged last time (as in the repository):\n"
 	"                        policies whose rules did not change keep their bytes,\n"
 	"                        so the pull request shows only what changed\n"
+	"      --json            print one JSON document (counts, changes since the\n"
+	"                        baseline, exit_reason) instead of the file list\n"
 	"      --progress        show progress on stderr even when it is not a terminal\n"
 	"  -q, --quiet           no progress, no per-file summary\n"
 	"  -h, --help            show this help\n";
@@ -55,6 +57,7 @@ static const char usage_text[] =
 static const struct option opts[] = {
 	{ "allow-host", no_argument, NULL, 'H' },
 	{ "baseline", required_argument, NULL, FP_OPT_BASELINE },
+	{ "json", no_argument, NULL, FP_OPT_JSON },
 	{ "cluster-cidr", required_argument, NULL, 'C' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "existing", required_argument, NULL, 'X' },
@@ -125,6 +128,8 @@ cmd_run(int argc, char **argv)
 		status = fp_cli_usage("run", "no output directory (-o DIR)");
 		goto out;
 	}
+	if (po.json)
+		io.quiet = true; /* stdout carries the one document */
 	status = fp_ingest_files_check(&io, "run");
 	if (status < 0)
 		goto out;

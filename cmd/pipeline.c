@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cmd/cli.h"
 #include "cmd/pipeline.h"
 #include "lib/check.h"
@@ -148,6 +150,9 @@ fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt
 	case FP_OPT_BASELINE:
 		o->baseline = arg;
 		return 0;
+	case FP_OPT_JSON:
+		o->json = true;
+		return 0;
 	default:
 		return 1;
 	}
@@ -166,17 +171,35 @@ fp_pipeline_aggregate(struct fp_edgeset **out, struct fp_db *db, const struct fp
 	return r;
 }
 
+/* The run record gets what generate wrote and how: digest and options. */
 static int
-record_digest(struct fp_db *db, int64_t run, uint64_t digest, struct fp_err *err)
+record_digest(struct fp_db *db, int64_t run, uint64_t digest, const struct fp_pipeline_opts *o,
+	      struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	char hex[32];
+	json_t *g = json_pack("{s:s, s:s?, s:s?, s:b, s:[]}", "output", o->out_dir, "baseline",
+			      o->baseline, "existing", o->existing, "default_deny",
+			      !o->no_default_deny, "namespaces");
+	char hex[32], *text;
 
+	for (size_t i = 0; g != NULL && i < o->n_namespaces; i++)
+		json_array_append_new(json_object_get(g, "namespaces"),
+				      json_string(o->namespaces[i]));
+	text = g != NULL ? json_dumps(g, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	json_decref(g);
+	if (text == NULL)
+		return fp_err_nomem(err);
 	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)digest);
-	if (fp_db_prepare(db, &st, "UPDATE runs SET output_digest = ? WHERE id = ?", err) < 0)
+	if (fp_db_prepare(db, &st,
+			  "UPDATE runs SET output_digest = ?, "
+			  "options = json_set(options, '$.generate', json(?)) WHERE id = ?",
+			  err) < 0) {
+		free(text);
 		return FP_EDB;
+	}
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, run);
+	sqlite3_bind_text(st, 2, text, -1, free);
+	sqlite3_bind_int64(st, 3, run);
 	return fp_db_step(db, st, err) < 0 ? FP_EDB : 0;
 }
 
@@ -278,7 +301,7 @@ load_set(struct fp_netpol_set **out, const char *dir, struct fp_err *err)
  * before anything was written, so DIR may be the output directory itself.
  */
 static int
-baseline_changes(struct fp_buf *out, const struct fp_netpol_set *old,
+baseline_changes(struct fp_buf *out, struct fp_buf *json, const struct fp_netpol_set *old,
 		 const struct fp_edgeset *es, const char *dir, struct fp_err *err)
 {
 	struct fp_netpol_set *new = NULL;
@@ -288,7 +311,8 @@ baseline_changes(struct fp_buf *out, const struct fp_netpol_set *old,
 	r = load_set(&new, dir, err);
 	if (r == 0)
 		r = fp_diff_sets(&res, old, new, es, err);
-	if (r == 0 && (fp_diff_render_markdown(out, res) < 0 || fp_buf_adds(out, "") < 0))
+	if (r == 0 && (fp_diff_render_markdown(out, res) < 0 || fp_buf_adds(out, "") < 0 ||
+		       fp_diff_render_json(json, res) < 0))
 		r = fp_err_nomem(err);
 	fp_diff_result_free(res);
 	fp_netpol_set_free(new);
@@ -307,7 +331,7 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	struct fp_report_input in = { 0 };
 	struct fp_netpol_set *existing = NULL, *baseline = NULL;
 	struct fp_check_result *checked = NULL;
-	struct fp_buf changes;
+	struct fp_buf changes, changes_json;
 	size_t *use = NULL;
 	struct fp_err err = { 0 };
 	struct fp_stats st;
@@ -315,6 +339,7 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	int r;
 
 	fp_buf_init(&changes);
+	fp_buf_init(&changes_json);
 	r = o->existing != NULL ? apply_existing(&in, &existing, &checked, &use, es, o->existing, &err)
 				: 0;
 	if (r == 0 && o->baseline != NULL)
@@ -328,13 +353,13 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	if (r == 0)
 		r = fp_emit_model(&digest, m, o->out_dir, o->baseline, &err);
 	if (r == 0 && baseline != NULL) {
-		r = baseline_changes(&changes, baseline, es, o->out_dir, &err);
+		r = baseline_changes(&changes, &changes_json, baseline, es, o->out_dir, &err);
 		in.changes = fp_buf_str(&changes);
 	}
 	if (r == 0)
 		r = fp_report_write(m, &in, o->out_dir, &err);
 	if (r == 0)
-		r = record_digest(db, es->run, digest, &err);
+		r = record_digest(db, es->run, digest, o, &err);
 	if (r < 0) {
 		fp_cli_error(&err);
 		fp_policy_model_free(m);
@@ -342,13 +367,20 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 		fp_netpol_set_free(existing);
 		fp_netpol_set_free(baseline);
 		fp_buf_done(&changes);
+		fp_buf_done(&changes_json);
 		free(use);
 		return r;
 	}
-	for (size_t i = 0; i < m->n; i++)
-		printf("wrote %s/%s.yaml (%zu policies)\n", o->out_dir, m->nss[i].ns, m->nss[i].n);
-	printf("wrote %s/kustomization.yaml\n", o->out_dir);
-	printf("wrote %s/REVIEW.md\n", o->out_dir);
+	if (o->json) {
+		r = fp_pipeline_print_json(o, es, m, digest, st.rejected,
+					   baseline != NULL ? fp_buf_str(&changes_json) : NULL);
+	} else {
+		for (size_t i = 0; i < m->n; i++)
+			printf("wrote %s/%s.yaml (%zu policies)\n", o->out_dir, m->nss[i].ns,
+			       m->nss[i].n);
+		printf("wrote %s/kustomization.yaml\n", o->out_dir);
+		printf("wrote %s/REVIEW.md\n", o->out_dir);
+	}
 	if (m->n == 0)
 		fp_cli_msg("no namespace had traffic to write policies for");
 	fp_policy_model_free(m);
@@ -356,6 +388,7 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	fp_netpol_set_free(existing);
 	fp_netpol_set_free(baseline);
 	fp_buf_done(&changes);
+	fp_buf_done(&changes_json);
 	free(use);
-	return 0;
+	return r;
 }

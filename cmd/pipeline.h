@@ -21,6 +21,7 @@ struct fp_pipeline_opts {
 	const char *out_dir;
 	const char *existing; /* --existing DIR */
 	const char *baseline; /* --baseline DIR: the policies merged last time */
+	bool json;            /* --json: one JSON document on stdout, nothing else */
 	const char **namespaces;
 	size_t n_namespaces;
 	bool no_default_deny;
@@ -43,6 +44,7 @@ enum {
 	FP_OPT_STALE_AFTER,
 	FP_OPT_PRUNE,
 	FP_OPT_BASELINE,
+	FP_OPT_JSON,
 };
 
 /*
@@ -66,7 +68,7 @@ int fp_pipeline_history_option(struct fp_pipeline_opts *o, const char *cmd, int 
 
 /*
  * Generate options: 'o' -o, 'n' --namespace, 'D' --no-default-deny,
- * 'X' --existing, --baseline.  1 = not mine.
+ * 'X' --existing, --baseline, --json.  1 = not mine.
  */
 int fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 				const char *arg);
@@ -77,5 +79,11 @@ int fp_pipeline_aggregate(struct fp_edgeset **out, struct fp_db *db,
 /* Synthesize and write YAML and REVIEW.md for @es; prints what it wrote. */
 int fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es,
 			 const struct fp_pipeline_opts *o);
+
+struct fp_policy_model;
+/* --json: the document 'run' and 'generate' print (pipeline-json.c). */
+int fp_pipeline_print_json(const struct fp_pipeline_opts *o, const struct fp_edgeset *es,
+			   const struct fp_policy_model *m, uint64_t digest, uint64_t rejected,
+			   const char *changes_json);
 
 #endif

@@ -46,11 +46,14 @@ declare -a ref_ms
 for i in 0 1 2 3; do
 	prepare ref$i.db $i || exit 99
 	start=$(date +%s%N)
-	runcmd $i ref$i.db ref-out$i || { echo "crash: reference run of '${commands[$i]}' failed"; exit 1; }
+	# into "out", as the runs under test: the run record names the directory
+	rm -rf out
+	runcmd $i ref$i.db out || { echo "crash: reference run of '${commands[$i]}' failed"; exit 1; }
 	ref_ms[$i]=$(( ($(date +%s%N) - start) / 1000000 + 1 ))
 	"$dump" ref$i.db > ref$i.dump || exit 99
 	# what the command leaves when it finished before the kill and ran again
-	runcmd $i ref$i.db ref-out$i && "$dump" ref$i.db > ref$i.twice || exit 99
+	runcmd $i ref$i.db out && "$dump" ref$i.db > ref$i.twice || exit 99
+	if [ -d out ]; then mv out ref-out$i; fi
 done
 
 failures=0 landed=0 k=0
