@@ -408,11 +408,15 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 		if (r < 0)
 			return fp_err_nomem(err);
 		if (r == 1) {
+			/* Skip first: damage found on the way (a gzip bomb is
+			 * one endless line) is the better message. */
+			in->start = in->end = 0;
+			if (skip_line(in, err) < 0) {
+				*lineno = ++in->lineno;
+				return FP_EINPUT;
+			}
 			*lineno = ++in->lineno;
 			too_long(in, err);
-			in->start = in->end = 0;
-			if (skip_line(in, err) < 0)
-				return FP_EINPUT;
 			return FP_EINPUT;
 		}
 		r = decode_more(in, err);

@@ -24,8 +24,30 @@ cp -R "$case_dir/." "$scratch/"
 rm -rf "$scratch/expected" "$scratch/expected.stdout" "$scratch/expected.stderr" \
 	"$scratch/expected.exit"
 cd "$scratch" || exit 99
-FLOWPOL=$flowpol TESTDATA=$testdata LC_ALL=C sh ./cmd >actual.stdout 2>actual.stderr
+# meson test --setup valgrind sets FP_VALGRIND: every flowpol the case runs
+# goes through it, its reports land in files beside the case, and any
+# report fails the case (the exit status alone would hide a leak in a
+# command that was expected to fail).
+run=$flowpol
+if [ -n "${FP_VALGRIND:-}" ]; then
+	mkdir -p "$scratch/.valgrind"
+	chmod 1777 "$scratch/.valgrind" # cases run some commands as another user
+	printf '#!/bin/sh\nexec %s --log-file=%s/.valgrind/%%p.log "%s" "$@"\n' \
+		"$FP_VALGRIND" "$scratch" "$flowpol" >"$scratch/.valgrind/flowpol"
+	chmod +x "$scratch/.valgrind/flowpol"
+	run=$scratch/.valgrind/flowpol
+fi
+FLOWPOL=$run TESTDATA=$testdata LC_ALL=C sh ./cmd >actual.stdout 2>actual.stderr
 echo $? >actual.exit
+if [ -n "${FP_VALGRIND:-}" ]; then
+	for log in "$scratch"/.valgrind/*.log; do
+		if [ -s "$log" ]; then
+			echo "golden: $(basename "$case_dir"): valgrind reported:" >&2
+			cat "$log" >&2
+			exit 1
+		fi
+	done
+fi
 
 if [ "${FP_UPDATE_GOLDEN:-}" = 1 ]; then
 	cp actual.stdout "$case_dir/expected.stdout"
