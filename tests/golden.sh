@@ -18,7 +18,8 @@ flowpol=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 case_dir=$(cd "$2" && pwd)
 testdata=$(cd "$case_dir/../.." && pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/flowpol-golden.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+vg=$scratch.valgrind # beside the case, not in it: cases list their files
+trap 'rm -rf "$scratch" "$vg"' EXIT
 
 cp -R "$case_dir/." "$scratch/"
 rm -rf "$scratch/expected" "$scratch/expected.stdout" "$scratch/expected.stderr" \
@@ -30,17 +31,17 @@ cd "$scratch" || exit 99
 # command that was expected to fail).
 run=$flowpol
 if [ -n "${FP_VALGRIND:-}" ]; then
-	mkdir -p "$scratch/.valgrind"
-	chmod 1777 "$scratch/.valgrind" # cases run some commands as another user
-	printf '#!/bin/sh\nexec %s --log-file=%s/.valgrind/%%p.log "%s" "$@"\n' \
-		"$FP_VALGRIND" "$scratch" "$flowpol" >"$scratch/.valgrind/flowpol"
-	chmod +x "$scratch/.valgrind/flowpol"
-	run=$scratch/.valgrind/flowpol
+	mkdir -p "$vg"
+	chmod 1777 "$vg" # cases run some commands as another user
+	printf '#!/bin/sh\nexec %s --log-file=%s/%%p.log "%s" "$@"\n' \
+		"$FP_VALGRIND" "$vg" "$flowpol" >"$vg/flowpol"
+	chmod 755 "$vg/flowpol"
+	run=$vg/flowpol
 fi
 FLOWPOL=$run TESTDATA=$testdata LC_ALL=C sh ./cmd >actual.stdout 2>actual.stderr
 echo $? >actual.exit
 if [ -n "${FP_VALGRIND:-}" ]; then
-	for log in "$scratch"/.valgrind/*.log; do
+	for log in "$vg"/*.log; do
 		if [ -s "$log" ]; then
 			echo "golden: $(basename "$case_dir"): valgrind reported:" >&2
 			cat "$log" >&2
