@@ -152,8 +152,12 @@ run_dot(struct fp_buf *svg, const struct fp_buf *in)
 		close(to[1]);
 	if (from[0] >= 0)
 		close(from[0]);
+	/* Where the exec fails in the child (some libcs, valgrind), 127 is
+	 * all that tells of it: the same missing program. */
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-		fp_cli_msg("--format svg needs Graphviz: 'dot' could not be run");
+		fp_cli_msg("--format svg needs Graphviz: 'dot' was not found in PATH "
+			   "(install the graphviz package, or use --format dot or "
+			   "mermaid)");
 		return FP_EIO;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||

@@ -151,6 +151,7 @@ struct folding {
 	size_t n_days, cap_days;
 	struct fp_strmap index;
 	char **keys; /* owned keys of the index */
+	size_t n_keys; /* not f->n: renumbering merges edges, never keys */
 };
 
 static int
@@ -177,7 +178,10 @@ fold_row(struct folding *f, uint32_t src, uint32_t dst, uint8_t proto, uint16_t 
 			f->cap = cap;
 		}
 		f->keys[f->n] = strdup(key);
-		if (f->keys[f->n] == NULL || fp_strmap_put(&f->index, f->keys[f->n], f->n) < 0)
+		if (f->keys[f->n] == NULL)
+			return FP_ENOMEM;
+		f->n_keys = f->n + 1;
+		if (fp_strmap_put(&f->index, f->keys[f->n], f->n) < 0)
 			return FP_ENOMEM;
 		f->edges[f->n] = (struct fp_edge){ .src = src, .dst = dst, .proto = proto,
 						   .port = port, .verdict = verdict, .flows = 0,
@@ -210,7 +214,7 @@ fold_row(struct folding *f, uint32_t src, uint32_t dst, uint8_t proto, uint16_t 
 static void
 folding_done(struct folding *f)
 {
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n_keys; i++)
 		free(f->keys[i]);
 	free(f->keys);
 	free(f->days);
