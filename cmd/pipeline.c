@@ -7,10 +7,10 @@
 
 #include <jansson.h>
 
+#include "cmd/baseline.h"
 #include "cmd/cli.h"
 #include "cmd/pipeline.h"
 #include "lib/check.h"
-#include "lib/diff.h"
 #include "lib/emit.h"
 #include "lib/netpol.h"
 #include "lib/policy.h"
@@ -285,40 +285,6 @@ apply_existing(struct fp_report_input *in, struct fp_netpol_set **set_out,
 	return 0;
 }
 
-static int
-load_set(struct fp_netpol_set **out, const char *dir, struct fp_err *err)
-{
-	int r = fp_netpol_set_new(out, err);
-
-	if (r == 0)
-		r = fp_netpol_load_path(*out, dir, on_note, NULL, err);
-	return r;
-}
-
-/*
- * --baseline: what the policies just written admit that the baseline did
- * not, and the reverse, for the top of REVIEW.md.  The baseline was read
- * before anything was written, so DIR may be the output directory itself.
- */
-static int
-baseline_changes(struct fp_buf *out, struct fp_buf *json, const struct fp_netpol_set *old,
-		 const struct fp_edgeset *es, const char *dir, struct fp_err *err)
-{
-	struct fp_netpol_set *new = NULL;
-	struct fp_diff_result *res = NULL;
-	int r;
-
-	r = load_set(&new, dir, err);
-	if (r == 0)
-		r = fp_diff_sets(&res, old, new, es, err);
-	if (r == 0 && (fp_diff_render_markdown(out, res) < 0 || fp_buf_adds(out, "") < 0 ||
-		       fp_diff_render_json(json, res) < 0))
-		r = fp_err_nomem(err);
-	fp_diff_result_free(res);
-	fp_netpol_set_free(new);
-	return r;
-}
-
 int
 fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pipeline_opts *o)
 {
@@ -329,21 +295,20 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	};
 	struct fp_policy_model *m = NULL;
 	struct fp_report_input in = { 0 };
-	struct fp_netpol_set *existing = NULL, *baseline = NULL;
+	struct fp_netpol_set *existing = NULL;
+	struct fp_baseline base;
 	struct fp_check_result *checked = NULL;
-	struct fp_buf changes, changes_json;
 	size_t *use = NULL;
 	struct fp_err err = { 0 };
 	struct fp_stats st;
 	uint64_t digest = 0;
 	int r;
 
-	fp_buf_init(&changes);
-	fp_buf_init(&changes_json);
+	memset(&base, 0, sizeof(base));
 	r = o->existing != NULL ? apply_existing(&in, &existing, &checked, &use, es, o->existing, &err)
 				: 0;
 	if (r == 0 && o->baseline != NULL)
-		r = load_set(&baseline, o->baseline, &err);
+		r = fp_baseline_open(&base, o->baseline, o->out_dir, &err);
 	if (r == 0)
 		r = fp_stats_collect(&st, db, &err);
 	if (r == 0) {
@@ -352,9 +317,9 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	}
 	if (r == 0)
 		r = fp_emit_model(&digest, m, o->out_dir, o->baseline, &err);
-	if (r == 0 && baseline != NULL) {
-		r = baseline_changes(&changes, &changes_json, baseline, es, o->out_dir, &err);
-		in.changes = fp_buf_str(&changes);
+	if (r == 0 && o->baseline != NULL) {
+		r = fp_baseline_compare(&base, es, db, digest, o->out_dir, &err);
+		in.changes = fp_buf_str(&base.md);
 	}
 	if (r == 0)
 		r = fp_report_write(m, &in, o->out_dir, &err);
@@ -365,15 +330,13 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 		fp_policy_model_free(m);
 		fp_check_result_free(checked);
 		fp_netpol_set_free(existing);
-		fp_netpol_set_free(baseline);
-		fp_buf_done(&changes);
-		fp_buf_done(&changes_json);
+		fp_baseline_close(&base);
 		free(use);
 		return r;
 	}
 	if (o->json) {
 		r = fp_pipeline_print_json(o, es, m, digest, st.rejected,
-					   baseline != NULL ? fp_buf_str(&changes_json) : NULL);
+					   o->baseline != NULL ? fp_buf_str(&base.json) : NULL);
 	} else {
 		for (size_t i = 0; i < m->n; i++)
 			printf("wrote %s/%s.yaml (%zu policies)\n", o->out_dir, m->nss[i].ns,
@@ -386,9 +349,7 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	fp_policy_model_free(m);
 	fp_check_result_free(checked);
 	fp_netpol_set_free(existing);
-	fp_netpol_set_free(baseline);
-	fp_buf_done(&changes);
-	fp_buf_done(&changes_json);
+	fp_baseline_close(&base);
 	free(use);
 	return r;
 }

@@ -341,10 +341,15 @@ fp_db_open(struct fp_db **out, const char *path, unsigned flags, struct fp_err *
 	 * configure() writes anything.
 	 */
 	if (!(flags & FP_DB_READONLY) && version == 0) {
-		int64_t tables = 0;
+		int64_t foreign = 0;
 
-		if (fp_db_query_int(db, &tables, "SELECT count(*) FROM sqlite_master", 0, err) < 0 ||
-		    tables > 0) {
+		/* One statement, one snapshot: another flowpol may be creating
+		 * the schema right now, and its tables come with a version. */
+		if (fp_db_query_int(db, &foreign,
+				    "SELECT (SELECT user_version FROM pragma_user_version) = 0 AND "
+				    "(SELECT count(*) FROM sqlite_master) > 0",
+				    0, err) < 0 ||
+		    foreign) {
 			fp_err_set(err, FP_EDB, path, 0, 0, "not a flowpol database");
 			goto fail;
 		}

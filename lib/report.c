@@ -460,10 +460,8 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 	fp_buf_adds(out, "# flowpol review\n\n");
 	fp_buf_printf(out, "Window: %s to %s (UTC; the end is not included).\n\n",
 		      fp_time_format(a, es->since), fp_time_format(b, es->until));
-	if (in != NULL && in->changes != NULL) {
+	if (in != NULL && in->changes != NULL)
 		fp_buf_adds(out, in->changes);
-		fp_buf_adds(out, "## This window\n\n");
-	}
 	fp_buf_printf(out, "- %llu connections between identities admitted (%llu flows)\n",
 		      (unsigned long long)admitted, (unsigned long long)flows);
 	fp_buf_printf(out, "- %llu observed but not admitted (see below)\n", (unsigned long long)other);

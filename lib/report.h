@@ -35,7 +35,8 @@ struct fp_report_input {
 	const struct fp_netpol_set *existing;
 	const struct fp_check_result *existing_check;
 	const size_t *rule_use;
-	/* --baseline: the changes since, as Markdown, to open the report; or NULL */
+	/* --baseline: the changes since, as Markdown, to open the report (its
+	 * last heading introduces the rest); or NULL */
 	const char *changes;
 };
 
