@@ -64,48 +64,6 @@ fp_cli_bad_option(const char *cmd)
 	return FP_EUSAGE;
 }
 
-bool
-fp_parse_u64(uint64_t *out, const char *s, uint64_t max)
-{
-	uint64_t v = 0;
-
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		if (v > (max - (uint64_t)(*s - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return true;
-}
-
-bool
-fp_parse_size(uint64_t *out, const char *s)
-{
-	char num[32];
-	size_t len = strlen(s);
-	uint64_t v, mul = 1;
-
-	if (len == 0 || len >= sizeof(num))
-		return false;
-	memcpy(num, s, len + 1);
-	switch (num[len - 1]) {
-	case 'K': case 'k': mul = 1ull << 10; break;
-	case 'M': case 'm': mul = 1ull << 20; break;
-	case 'G': case 'g': mul = 1ull << 30; break;
-	default: break;
-	}
-	if (mul != 1)
-		num[--len] = '\0';
-	if (!fp_parse_u64(&v, num, UINT64_MAX / mul))
-		return false;
-	*out = v * mul;
-	return true;
-}
-
 void
 fp_cli_progress_init(enum fp_progress_mode mode)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli.h - what every subcommand shares: exit codes, error messages, usage
- * errors, number parsing and progress on a terminal.
+ * errors and progress on a terminal (numbers: fp_parse_u64() in lib/util-str.h).
  */
 #ifndef FP_CLI_H
 #define FP_CLI_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lib/err.h"
+#include "lib/util-str.h"
 
 enum fp_exit {
 	FP_EXIT_OK = 0,
@@ -34,11 +35,6 @@ void fp_cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fp_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* getopt's own complaint was printed already: add the hint.  Returns FP_EUSAGE. */
 int fp_cli_bad_option(const char *cmd);
-
-/* Parse a decimal number in [0, max]; false when @s is not one. */
-bool fp_parse_u64(uint64_t *out, const char *s, uint64_t max);
-/* Parse a size such as "256M", "2G", "65536" (bytes); false when invalid. */
-bool fp_parse_size(uint64_t *out, const char *s);
 
 /* Progress on stderr: only when it is a terminal, unless forced. */
 enum fp_progress_mode { FP_PROGRESS_AUTO, FP_PROGRESS_ON, FP_PROGRESS_OFF };

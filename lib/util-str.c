@@ -31,3 +31,48 @@ fp_str_sanitize(char *s, size_t size)
 	out[o] = '\0';
 	snprintf(s, size, "%s", out);
 }
+
+bool
+fp_parse_u64(uint64_t *out, const char *s, uint64_t max)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (*s < '0' || *s > '9')
+			return false;
+		/* max - d would wrap for a digit above a small max ("9", max 8) */
+		if (d > max || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool
+fp_parse_size(uint64_t *out, const char *s)
+{
+	char num[32];
+	size_t len = strlen(s);
+	uint64_t v, mul = 1;
+
+	if (len == 0 || len >= sizeof(num))
+		return false;
+	memcpy(num, s, len + 1);
+	switch (num[len - 1]) {
+	case 'K': case 'k': mul = 1ull << 10; break;
+	case 'M': case 'm': mul = 1ull << 20; break;
+	case 'G': case 'g': mul = 1ull << 30; break;
+	default: break;
+	}
+	if (mul != 1)
+		num[--len] = '\0';
+	if (!fp_parse_u64(&v, num, UINT64_MAX / mul))
+		return false;
+	*out = v * mul;
+	return true;
+}

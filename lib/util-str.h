@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The first occurrence of @needle in @hay (memmem() is a GNU extension). */
@@ -40,5 +41,14 @@ fp_memmem(const char *hay, size_t hay_len, const char *needle, size_t needle_len
  * terminal escapes.  Rewrites @s in place within @size bytes (truncating).
  */
 void fp_str_sanitize(char *s, size_t size);
+
+/*
+ * Parse a decimal number in [0, @max]: digits only, no sign, no spaces.
+ * False (and *@out untouched) when @s is not one.  The command line and the
+ * configuration file read numbers through this one function.
+ */
+bool fp_parse_u64(uint64_t *out, const char *s, uint64_t max);
+/* Parse a size such as "256M", "2G", "64k", "65536" (bytes); false when invalid. */
+bool fp_parse_size(uint64_t *out, const char *s);
 
 #endif

@@ -20,6 +20,7 @@
 #include "lib/util-map.h"
 #include "lib/util-net.h"
 #include "lib/util-sort.h"
+#include "lib/util-str.h"
 #include "lib/util-time.h"
 #include "tests/fp-check.h"
 
@@ -365,6 +366,35 @@ START_TEST(test_json_getters)
 }
 END_TEST
 
+START_TEST(test_str_parse_numbers)
+{
+	uint64_t v = 7;
+
+	ck_assert(fp_parse_u64(&v, "0", 10));
+	ck_assert_uint_eq(v, 0);
+	ck_assert(fp_parse_u64(&v, "18446744073709551615", UINT64_MAX));
+	ck_assert_uint_eq(v, UINT64_MAX);
+	ck_assert(!fp_parse_u64(&v, "18446744073709551616", UINT64_MAX));
+	ck_assert(!fp_parse_u64(&v, "", 10));
+	ck_assert(!fp_parse_u64(&v, "-1", 10));
+	ck_assert(!fp_parse_u64(&v, " 1", 10));
+	ck_assert(!fp_parse_u64(&v, "11", 10));
+	/* a digit above a maximum under 10 must not wrap around */
+	ck_assert(!fp_parse_u64(&v, "9", 8));
+	ck_assert(fp_parse_u64(&v, "8", 8));
+	ck_assert_uint_eq(v, 8);
+	ck_assert(fp_parse_size(&v, "64k"));
+	ck_assert_uint_eq(v, 65536);
+	ck_assert(fp_parse_size(&v, "2G"));
+	ck_assert_uint_eq(v, 2ull << 30);
+	ck_assert(fp_parse_size(&v, "4096"));
+	ck_assert_uint_eq(v, 4096);
+	ck_assert(!fp_parse_size(&v, "M"));
+	ck_assert(!fp_parse_size(&v, "1T"));
+	ck_assert(!fp_parse_size(&v, "17179869184G"));
+}
+END_TEST
+
 Suite *
 fp_test_suite(void)
 {
@@ -393,6 +423,9 @@ fp_test_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_add_test(tc, test_json_getters);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("str");
+	tcase_add_test(tc, test_str_parse_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }
