@@ -234,6 +234,19 @@ fp_yaml_is_str(const struct fp_yaml_node *n, const char *s)
 }
 
 int
+fp_yaml_bool(bool *out, const struct fp_yaml_node *n)
+{
+	static const char *const yes[] = { "y", "Y", "yes", "Yes", "YES", "true",
+					   "True", "TRUE", "on", "On", "ON" };
+
+	*out = false;
+	if (fp_yaml_kind(n) != FP_YAML_KIND_BOOL)
+		return FP_EINPUT;
+	*out = in_list(n->value, n->len, yes, FP_ARRAY_SIZE(yes));
+	return 0;
+}
+
+int
 fp_yaml_int(int64_t *out, const struct fp_yaml_node *n)
 {
 	char buf[128];

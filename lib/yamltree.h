@@ -146,6 +146,13 @@ bool fp_yaml_is_null(const struct fp_yaml_node *n);
 bool fp_yaml_is_str(const struct fp_yaml_node *n, const char *s);
 
 /*
+ * The value of a boolean scalar (YAML 1.1: true/yes/on/y and false/no/off/n,
+ * in the cases go-yaml accepts).  Returns 0, or FP_EINPUT when @n is not a
+ * boolean.
+ */
+int fp_yaml_bool(bool *out, const struct fp_yaml_node *n);
+
+/*
  * The value of an integer scalar, as Go's strconv.ParseInt(s, 0, 64) reads
  * it after dropping underscores (decimal, 0x, 0o, 0b, leading-0 octal).
  * Returns 0, or FP_EINPUT when @n is not an integer or does not fit.

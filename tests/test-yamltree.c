@@ -368,6 +368,41 @@ START_TEST(test_yamltree_int)
 }
 END_TEST
 
+static int
+bool_of(bool *v, const char *doc)
+{
+	struct fp_yaml *y = load_ok(doc);
+	int r = fp_yaml_bool(v, fp_yaml_root(y, 0));
+
+	fp_yaml_free(y);
+	return r;
+}
+
+START_TEST(test_yamltree_bool)
+{
+	bool v = false;
+
+	ck_assert_int_eq(bool_of(&v, "true"), 0);
+	ck_assert(v);
+	ck_assert_int_eq(bool_of(&v, "On"), 0);
+	ck_assert(v);
+	ck_assert_int_eq(bool_of(&v, "y"), 0);
+	ck_assert(v);
+	ck_assert_int_eq(bool_of(&v, "no"), 0);
+	ck_assert(!v);
+	ck_assert_int_eq(bool_of(&v, "FALSE"), 0);
+	ck_assert(!v);
+	ck_assert_int_eq(bool_of(&v, "!!bool off"), 0);
+	ck_assert(!v);
+	v = true;
+	ck_assert_int_eq(bool_of(&v, "\"true\""), FP_EINPUT);
+	ck_assert(!v);
+	ck_assert_int_eq(bool_of(&v, "tRue"), FP_EINPUT);
+	ck_assert_int_eq(bool_of(&v, "1"), FP_EINPUT);
+	ck_assert_int_eq(bool_of(&v, "{}"), FP_EINPUT);
+}
+END_TEST
+
 START_TEST(test_yamltree_quote)
 {
 	char buf[16];
@@ -405,6 +440,9 @@ fp_test_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("int");
 	tcase_add_test(tc, test_yamltree_int);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bool");
+	tcase_add_test(tc, test_yamltree_bool);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("quote");
 	tcase_add_test(tc, test_yamltree_quote);
