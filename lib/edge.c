@@ -461,7 +461,8 @@ compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *op
 	struct fp_err *err)
 {
 	struct fp_edgeset *es = calloc(1, sizeof(*es));
-	struct fp_resolve_opts ropts = { opts->ip_grace, opts->cidrs, opts->n_cidrs, opts->nets };
+	struct fp_resolve_opts ropts = { opts->ip_grace, opts->cidrs, opts->n_cidrs, opts->nets,
+					 opts->labels };
 	struct fp_resolver *res = NULL;
 	struct fp_idbuild *b = NULL;
 	int r;
@@ -482,7 +483,7 @@ compute(struct fp_edgeset **out, struct fp_db *db, const struct fp_edge_opts *op
 	if (r == 0)
 		r = fp_resolver_load(&res, db, &ropts, err);
 	if (r == 0)
-		r = fp_idbuild_new(&b, db, res, err);
+		r = fp_idbuild_new(&b, db, res, opts->labels, err);
 	if (r == 0)
 		r = fold_window(es, b, db, err);
 	if (r == 0) {

@@ -20,6 +20,7 @@
 #include "lib/err.h"
 #include "lib/identity.h"
 #include "lib/util-buf.h"
+#include "lib/util-k8s.h"
 #include "lib/util-net.h"
 
 /* Stored in the database: never renumber. */
@@ -81,6 +82,9 @@ struct fp_edge_opts {
 	bool require_stable;         /* low-evidence edges get no rule */
 	uint32_t stale_after;        /* windows without traffic before a rule is flagged (4) */
 	bool prune;                  /* drop flagged rules */
+	/* Preferred selector keys and extra volatile keys (flowpol.yaml
+	 * "labels"); borrowed, may be NULL for the built-in choices. */
+	const struct fp_k8s_labels *labels;
 };
 
 #define FP_EDGE_DEFAULT_MIN_DAYS 1

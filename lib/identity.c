@@ -120,6 +120,8 @@ struct fp_idbuild {
 	size_t n_built;
 	struct fp_addr *node_ips; /* every address seen or known for a node */
 	size_t n_node_ips, cap_node_ips;
+	const struct fp_k8s_labels *labels; /* borrowed; may be NULL */
+	struct fp_buf stable;               /* scratch for stable_text() */
 };
 
 
@@ -473,6 +475,28 @@ col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/*
+ * Stored labels without the configuration's extra volatile keys.  Ingest
+ * dropped the built-in ones already; the configuration's are dropped here,
+ * at aggregate time, so changing them needs no new ingest.  Labels that are
+ * all volatile become none, as if ingest had dropped them.  Borrowed until
+ * the next call; NULL when there are no labels left or there is no memory
+ * (*@oom then).
+ */
+static const char *
+stable_text(struct fp_idbuild *b, const char *labels, bool *oom)
+{
+	*oom = false;
+	if (labels == NULL || b->labels == NULL || b->labels->n_volatile == 0)
+		return labels;
+	fp_buf_reset(&b->stable);
+	if (fp_k8s_labels_stable(&b->stable, b->labels, labels) < 0) {
+		*oom = true;
+		return NULL;
+	}
+	return b->stable.len > 0 ? fp_buf_str(&b->stable) : NULL;
+}
+
 /* Pass 1: every endpoint that names its workload, and the non-pod ones. */
 static int
 pass_named(struct fp_idbuild *b, struct fp_db *db, struct epref **pending, size_t *n_pending,
@@ -493,10 +517,14 @@ pass_named(struct fp_idbuild *b, struct fp_db *db, struct epref **pending, size_
 		int64_t ep = sqlite3_column_int64(st, 0);
 		int kind = sqlite3_column_int(st, 1);
 		const char *ns = col(st, 2), *wl = col(st, 3), *wkind = col(st, 4);
-		const char *ip = col(st, 6), *labels = col(st, 7), *name = NULL;
+		const char *ip = col(st, 6), *name = NULL;
 		enum fp_id_kind ikind;
 		long ident;
+		bool oom;
+		const char *labels = stable_text(b, col(st, 7), &oom);
 
+		if (oom)
+			goto nomem;
 		fp_buf_reset(&key);
 		if (kind == FP_EP_POD && ns != NULL && wl == NULL && labels != NULL) {
 			/* labels only: matched to a named workload in pass 2 */
@@ -588,7 +616,7 @@ pass_labelled(struct fp_idbuild *b, struct fp_db *db, struct epref *pending, siz
 		size_t n, nsets = b->set->n;
 		long match = -1, ident;
 		const char *ns, *labels;
-		bool ambiguous = false;
+		bool ambiguous = false, oom;
 
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, pending[i].id);
@@ -597,8 +625,8 @@ pass_labelled(struct fp_idbuild *b, struct fp_db *db, struct epref *pending, siz
 			break;
 		}
 		ns = col(st, 0);
-		labels = col(st, 1);
-		if (fp_labels_parse(&l, &n, labels) < 0)
+		labels = stable_text(b, col(st, 1), &oom);
+		if (oom || fp_labels_parse(&l, &n, labels) < 0)
 			goto nomem;
 		ls.labels = l;
 		ls.n = n;
@@ -680,7 +708,7 @@ twins(struct fp_idbuild *b, size_t i, size_t j)
 	    !fp_labelset_subset(x->labels, x->n_labels, &(struct fp_labelset){ y->labels, y->n_labels }))
 		return false;
 	if (fp_selector_choose(&sel, &mine, b->drafts[i].sets, b->drafts[i].n_sets,
-			       b->drafts[j].sets, b->drafts[j].n_sets)) {
+			       b->drafts[j].sets, b->drafts[j].n_sets, b->labels)) {
 		fp_selector_done(&sel);
 		return false;
 	}
@@ -724,9 +752,9 @@ merge_twin(struct fp_idbuild *b, size_t i, size_t j)
 }
 
 static bool
-unstable_key(const char *key, size_t len)
+unstable_key(const char *key, size_t len, const void *labels)
 {
-	return fp_k8s_is_volatile_label(key, len) || fp_k8s_is_cni_label(key, len);
+	return fp_k8s_labels_is_volatile(labels, key, len) || fp_k8s_is_cni_label(key, len);
 }
 
 /*
@@ -747,7 +775,8 @@ controller_selector(struct fp_idbuild *b, struct fp_identity *id, const struct d
 	json = fp_resolver_controller_selector(b->res, id->ns, id->wkind, id->name);
 	if (json == NULL || fp_selector_from_k8s_json(&sel, json) < 0)
 		return false;
-	ok = (sel.n_match > 0 || sel.n_exprs > 0) && !fp_selector_uses_key(&sel, unstable_key);
+	ok = (sel.n_match > 0 || sel.n_exprs > 0) &&
+	     !fp_selector_uses_key(&sel, unstable_key, b->labels);
 	for (size_t i = 0; ok && i < own->n_sets; i++)
 		ok = fp_selector_matches(&sel, &own->sets[i]);
 	for (size_t i = 0; ok && i < n_others; i++)
@@ -789,7 +818,8 @@ select_namespace(struct fp_idbuild *b, const size_t *idx, size_t n)
 			}
 		id->selectable = controller_selector(b, id, &b->drafts[idx[a]], others, n_others) ||
 				 fp_selector_choose(&id->sel, &mine, b->drafts[idx[a]].sets,
-						    b->drafts[idx[a]].n_sets, others, n_others);
+						    b->drafts[idx[a]].n_sets, others, n_others,
+						    b->labels);
 		if (!id->selectable)
 			id->note = strdup("no label selector tells its pods apart from another "
 					  "workload's in the namespace");
@@ -900,7 +930,7 @@ finish(struct fp_idbuild *b, long **rank_out, struct fp_err *err)
 
 int
 fp_idbuild_new(struct fp_idbuild **out, struct fp_db *db, struct fp_resolver *res,
-	       struct fp_err *err)
+	       const struct fp_k8s_labels *labels, struct fp_err *err)
 {
 	struct fp_idbuild *b = calloc(1, sizeof(*b));
 	struct epref *pending = NULL;
@@ -914,6 +944,8 @@ fp_idbuild_new(struct fp_idbuild **out, struct fp_db *db, struct fp_resolver *re
 	}
 	b->set->max_ep = -1;
 	b->res = res;
+	b->labels = labels;
+	fp_buf_init(&b->stable);
 	fp_strmap_init(&b->index);
 	r = pass_inventory(b, err);
 	if (r == 0)
@@ -944,6 +976,7 @@ fp_idbuild_free(struct fp_idbuild *b)
 	free(b->dyn);
 	free(b->merged_into);
 	free(b->node_ips);
+	fp_buf_done(&b->stable);
 	fp_strmap_done(&b->index);
 	fp_idset_free(b->set);
 	free(b);
@@ -1164,7 +1197,7 @@ fp_idset_build(struct fp_idset **out, struct fp_db *db, struct fp_err *err)
 	long *rank = NULL;
 	int r;
 
-	r = fp_idbuild_new(&b, db, NULL, err);
+	r = fp_idbuild_new(&b, db, NULL, NULL, err);
 	if (r == 0)
 		r = fp_idbuild_finish(b, out, &rank, err);
 	free(rank);

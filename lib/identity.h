@@ -69,10 +69,12 @@ struct fp_idref {
  * Start building the identities of @db's endpoints.  With a resolver
  * (borrowed; it must outlive the builder), every workload of the inventory
  * is known, and endpoints that carry only an address or a pod name are
- * resolved per flow by fp_idbuild_resolve().  Free with fp_idbuild_free().
+ * resolved per flow by fp_idbuild_resolve().  @labels (borrowed, may be
+ * NULL; it must outlive the builder) adds preferred selector keys and
+ * volatile keys to the built-in ones.  Free with fp_idbuild_free().
  */
 int fp_idbuild_new(struct fp_idbuild **out, struct fp_db *db, struct fp_resolver *res,
-		   struct fp_err *err);
+		   const struct fp_k8s_labels *labels, struct fp_err *err);
 void fp_idbuild_free(struct fp_idbuild *b);
 
 /*

@@ -58,19 +58,14 @@ parse_ips(struct fp_addr **out, size_t *n, const char *text)
 
 /* Labels a policy may select: no rollout hashes, no CNI bookkeeping. */
 static char *
-stable_labels(const char *text)
+stable_labels(const struct fp_resolver *r, const char *text)
 {
 	struct fp_buf b;
 
 	fp_buf_init(&b);
-	for (const char *p = text != NULL ? text : ""; *p != '\0';) {
-		size_t len = strcspn(p, ","), klen = strcspn(p, "=");
-
-		if (klen > len)
-			klen = len;
-		if (!fp_k8s_is_volatile_label(p, klen) && !fp_k8s_is_cni_label(p, klen))
-			fp_buf_printf(&b, "%s%.*s", b.len > 0 ? "," : "", (int)len, p);
-		p += len + (p[len] == ',');
+	if (fp_k8s_labels_stable(&b, r->labels, text) < 0) {
+		fp_buf_done(&b);
+		return NULL;
 	}
 	return fp_buf_steal(&b);
 }
@@ -307,7 +302,7 @@ load_pods(struct fp_resolver *r, struct fp_db *db, struct fp_err *err)
 		}
 		p->pub.ns = dup_col(st, 1);
 		p->pub.name = dup_col(st, 2);
-		p->pub.labels = stable_labels((const char *)sqlite3_column_text(st, 3));
+		p->pub.labels = stable_labels(r, (const char *)sqlite3_column_text(st, 3));
 		p->pub.node = dup_col(st, 6);
 		p->pub.host_network = sqlite3_column_int(st, 7) != 0;
 		p->pub.ports = dup_col(st, 9);
@@ -666,6 +661,7 @@ fp_resolver_load(struct fp_resolver **out, struct fp_db *db, const struct fp_res
 	for (size_t i = 0; opts != NULL && i < opts->n_cidrs && rc == 0; i++)
 		rc = add_cidr(r, &opts->cidrs[i]) < 0 ? fp_err_nomem(err) : 0;
 	r->explicit_cidrs = opts != NULL && opts->n_cidrs > 0;
+	r->labels = opts != NULL ? opts->labels : NULL;
 	if (rc == 0)
 		rc = load_controllers(r, db, err);
 	if (rc == 0)

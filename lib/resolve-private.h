@@ -76,6 +76,7 @@ struct fp_resolver {
 	int64_t grace;
 	uint64_t counts[3];
 	const struct fp_netset *nets;
+	const struct fp_k8s_labels *labels; /* borrowed; may be NULL */
 };
 
 /* The controller @kind @ns/@name, or NULL. */

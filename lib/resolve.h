@@ -58,11 +58,14 @@ struct fp_resolution {
 struct fp_netset;
 struct fp_known_net;
 
+struct fp_k8s_labels;
+
 struct fp_resolve_opts {
 	int64_t grace;               /* seconds; default FP_RESOLVE_DEFAULT_GRACE */
 	const struct fp_cidr *cidrs; /* --cluster-cidr and --service-cidr */
 	size_t n_cidrs;
 	const struct fp_netset *nets; /* --known-networks, borrowed; may be NULL */
+	const struct fp_k8s_labels *labels; /* extra volatile keys; borrowed; may be NULL */
 };
 
 struct fp_resolver;

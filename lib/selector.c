@@ -149,16 +149,17 @@ fp_sel_op_name(enum fp_sel_op op)
 }
 
 bool
-fp_selector_uses_key(const struct fp_selector *sel, bool (*pred)(const char *key, size_t len))
+fp_selector_uses_key(const struct fp_selector *sel,
+		     bool (*pred)(const char *key, size_t len, const void *ctx), const void *ctx)
 {
 	for (size_t i = 0; i < sel->n_match; i++)
-		if (pred(sel->match[i].key, strlen(sel->match[i].key)))
+		if (pred(sel->match[i].key, strlen(sel->match[i].key), ctx))
 			return true;
 	for (size_t i = 0; i < sel->n_absent; i++)
-		if (pred(sel->absent[i], strlen(sel->absent[i])))
+		if (pred(sel->absent[i], strlen(sel->absent[i]), ctx))
 			return true;
 	for (size_t i = 0; i < sel->n_exprs; i++)
-		if (pred(sel->exprs[i].key, strlen(sel->exprs[i].key)))
+		if (pred(sel->exprs[i].key, strlen(sel->exprs[i].key), ctx))
 			return true;
 	return false;
 }
@@ -298,7 +299,7 @@ search_k(struct fp_selector *out, const struct ranked *cand, size_t n, size_t k,
 bool
 fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 		   const struct fp_labelset *own, size_t n_own, const struct fp_labelset *others,
-		   size_t n_others)
+		   size_t n_others, const struct fp_k8s_labels *prefs)
 {
 	struct ranked *cand;
 	char **absent = NULL;
@@ -313,7 +314,7 @@ fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 		return false;
 	for (size_t i = 0; i < mine->n; i++) {
 		cand[i].l = &mine->labels[i];
-		cand[i].rank = fp_k8s_label_rank(mine->labels[i].key);
+		cand[i].rank = fp_k8s_labels_rank(prefs, mine->labels[i].key);
 	}
 	fp_qsort(cand, mine->n, sizeof(*cand), ranked_cmp);
 	/*
@@ -355,7 +356,7 @@ fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 		for (size_t j = 0; j < others[i].n; j++) {
 			const char *k = others[i].labels[j].key;
 			bool ours = false;
-			int rank = fp_k8s_label_rank(k);
+			int rank = fp_k8s_labels_rank(prefs, k);
 
 			for (size_t o = 0; o < n_own && !ours; o++)
 				ours = fp_labelset_has_key(&own[o], k);

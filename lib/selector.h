@@ -12,6 +12,7 @@
 
 #include "lib/err.h"
 #include "lib/flow.h"
+#include "lib/util-k8s.h"
 
 enum fp_sel_op {
 	FP_SEL_IN = 1,
@@ -47,13 +48,15 @@ struct fp_labelset {
  * Choose a selector for labels @mine that matches none of @others (each a
  * sorted label set of another workload in the namespace).  @own lists every
  * label set the workload's own pods carried (their union of keys must stay
- * allowed).  Returns true with @out filled (caller frees with
- * fp_selector_done()), or false when no selector can tell them apart.
- * Exposed for tests.
+ * allowed).  Keys are tried in the order of fp_k8s_labels_rank() under
+ * @prefs (borrowed; NULL for the built-in order).  Returns true with @out
+ * filled (caller frees with fp_selector_done()), or false when no selector
+ * can tell them apart.  Exposed for tests.
  */
 bool fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 			const struct fp_labelset *own, size_t n_own,
-			const struct fp_labelset *others, size_t n_others);
+			const struct fp_labelset *others, size_t n_others,
+			const struct fp_k8s_labels *prefs);
 void fp_selector_done(struct fp_selector *sel);
 /* Does @sel select a pod with labels @ls? */
 bool fp_selector_matches(const struct fp_selector *sel, const struct fp_labelset *ls);
@@ -74,8 +77,10 @@ bool fp_labelset_has_key(const struct fp_labelset *ls, const char *key);
  */
 int fp_selector_from_k8s_json(struct fp_selector *sel, const char *text);
 
-/* Does any part of @sel name a key for which @pred is true? */
-bool fp_selector_uses_key(const struct fp_selector *sel, bool (*pred)(const char *key, size_t len));
+/* Does any part of @sel name a key for which @pred(key, len, @ctx) is true? */
+bool fp_selector_uses_key(const struct fp_selector *sel,
+			  bool (*pred)(const char *key, size_t len, const void *ctx),
+			  const void *ctx);
 
 const char *fp_sel_op_name(enum fp_sel_op op);
 

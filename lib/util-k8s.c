@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lib/err.h"
 #include "lib/util-k8s.h"
 #include "lib/util-macro.h"
 
@@ -169,4 +170,61 @@ fp_k8s_label_rank(const char *key)
 	    key_has_prefix(key, len, "sidecar.opentelemetry.io/"))
 		return 3000;
 	return 1000;
+}
+
+bool
+fp_k8s_is_label_pattern(const char *s, size_t len)
+{
+	if (len >= 2 && s[len - 1] == '*' && s[len - 2] == '/')
+		return fp_k8s_is_dns_subdomain(s, len - 2);
+	return fp_k8s_is_label_key(s, len);
+}
+
+bool
+fp_k8s_labels_is_volatile(const struct fp_k8s_labels *l, const char *key, size_t len)
+{
+	if (fp_k8s_is_volatile_label(key, len))
+		return true;
+	for (size_t i = 0; l != NULL && i < l->n_volatile; i++) {
+		const char *v = l->volatile_keys[i];
+		size_t n = strlen(v);
+
+		/* "example.com/" and '*' hold every key under "example.com/" */
+		if (n >= 2 && v[n - 1] == '*' && v[n - 2] == '/') {
+			if (len >= n - 1 && memcmp(key, v, n - 1) == 0)
+				return true;
+		} else if (key_equals(key, len, v)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+int
+fp_k8s_labels_rank(const struct fp_k8s_labels *l, const char *key)
+{
+	for (size_t i = 0; l != NULL && i < l->n_prefer; i++)
+		if (strcmp(key, l->prefer[i]) == 0)
+			return (int)i - (int)l->n_prefer;
+	return fp_k8s_label_rank(key);
+}
+
+int
+fp_k8s_labels_stable(struct fp_buf *out, const struct fp_k8s_labels *l, const char *text)
+{
+	bool first = true;
+
+	for (const char *p = text != NULL ? text : ""; *p != '\0';) {
+		size_t len = strcspn(p, ","), klen = strcspn(p, "=");
+
+		if (klen > len)
+			klen = len;
+		if (!fp_k8s_labels_is_volatile(l, p, klen) && !fp_k8s_is_cni_label(p, klen)) {
+			if (fp_buf_printf(out, "%s%.*s", first ? "" : ",", (int)len, p) < 0)
+				return FP_ENOMEM;
+			first = false;
+		}
+		p += len + (p[len] == ',');
+	}
+	return 0;
 }

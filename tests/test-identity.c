@@ -326,6 +326,60 @@ START_TEST(test_identity_store_and_load)
 }
 END_TEST
 
+#define SEL(labels) "{\"absent\":[],\"exprs\":[],\"matchLabels\":{" labels "}}"
+
+/*
+ * flowpol.yaml "labels": extra volatile keys are dropped from labels the
+ * database already holds, and preferred keys lead the selector.
+ */
+START_TEST(test_identity_configured_labels)
+{
+	static const char *const prefer[] = { "team", "build" };
+	static const char *const volatile_keys[] = { "build", "example.com/*" };
+	const struct fp_k8s_labels prefs = { prefer, 2, volatile_keys, 2 };
+	struct fp_db *db;
+	struct fp_idset *ids = NULL;
+	struct fp_idbuild *bld = NULL;
+	struct fp_err err = { 0 };
+	struct fp_buf b;
+	long *rank = NULL;
+	char *text;
+
+	fp_buf_init(&b);
+	FP_HUBBLE(&b, .src = "ns:shop pod:web-7d9f8b6c4b-x2kqp app=web team=shop build=7 "
+			     "example.com/commit=abc",
+		  .dst = "ns:shop pod:api-5c7d9f6b8d-q9wzt app=api team=shop", .port = 80);
+	FP_HUBBLE(&b, .src = "ns:shop app=cache example.com/commit=1",
+		  .dst = "ns:shop pod:api-5c7d9f6b8d-q9wzt app=api team=shop", .port = 80);
+	ids = build(&db, &b);
+	text = dump(ids);
+	ck_assert_str_eq(text, "l:shop/app=cache,example.com/commit=1 1 cache-1 - "
+			       "{app=cache,example.com/commit=1} " SEL("\"app\":\"cache\"") " - -\n"
+			       "w:shop/api 1 api Deployment {app=api,team=shop} "
+			       SEL("\"app\":\"api\"") " - -\n"
+			       "w:shop/web 1 web Deployment {app=web,build=7,example.com/commit=abc,"
+			       "team=shop} " SEL("\"app\":\"web\"") " - -\n");
+	free(text);
+	fp_idset_free(ids);
+	ck_assert_int_eq(fp_idbuild_new(&bld, db, NULL, &prefs, &err), 0);
+	ck_assert_int_eq(fp_idbuild_finish(bld, &ids, &rank, &err), 0);
+	text = dump(ids);
+	/* team leads, but names api too: the next key that is left is app */
+	ck_assert_str_eq(text, "l:shop/app=cache 1 cache - {app=cache} "
+			       SEL("\"app\":\"cache\"") " - -\n"
+			       "w:shop/api 1 api Deployment {app=api,team=shop} "
+			       SEL("\"app\":\"api\",\"team\":\"shop\"") " - -\n"
+			       "w:shop/web 1 web Deployment {app=web,team=shop} "
+			       SEL("\"app\":\"web\",\"team\":\"shop\"") " - -\n");
+	free(text);
+	free(rank);
+	fp_idbuild_free(bld);
+	fp_idset_free(ids);
+	fp_db_close(db);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 START_TEST(test_identity_empty_database)
 {
 	struct fp_db *db = fp_test_db("t.db");
@@ -354,6 +408,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_identity_unselectable_pods);
 	tcase_add_test(tc, test_identity_rollout_keeps_stable_labels);
 	tcase_add_test(tc, test_identity_non_pods);
+	tcase_add_test(tc, test_identity_configured_labels);
 	tcase_add_test(tc, test_identity_empty_database);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("store");

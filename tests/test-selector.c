@@ -54,7 +54,8 @@ sel_text(const struct fp_selector *sel)
  * pod label set), and check it matches its own pods and no other's.
  */
 static const char *
-choose(const struct fp_labelset *all, size_t n, size_t w)
+choose_prefs(const struct fp_labelset *all, size_t n, size_t w,
+	     const struct fp_k8s_labels *prefs)
 {
 	struct fp_labelset others[16];
 	struct fp_selector sel;
@@ -64,7 +65,7 @@ choose(const struct fp_labelset *all, size_t n, size_t w)
 	for (size_t i = 0; i < n; i++)
 		if (i != w)
 			others[k++] = all[i];
-	if (!fp_selector_choose(&sel, &all[w], &all[w], 1, others, k))
+	if (!fp_selector_choose(&sel, &all[w], &all[w], 1, others, k, prefs))
 		return "(none)";
 	ck_assert(fp_selector_matches(&sel, &all[w]));
 	for (size_t i = 0; i < k; i++)
@@ -74,6 +75,12 @@ choose(const struct fp_labelset *all, size_t n, size_t w)
 	fp_selector_done(&sel);
 	ck_assert_uint_eq(sel.n_match, 0);
 	return text;
+}
+
+static const char *
+choose(const struct fp_labelset *all, size_t n, size_t w)
+{
+	return choose_prefs(all, n, w, NULL);
 }
 
 START_TEST(test_selector_bookinfo)
@@ -114,8 +121,8 @@ START_TEST(test_selector_redis_roles)
 	ck_assert_str_eq(choose(w, 3, 1), "app=redis,role=replica");
 	ck_assert_str_eq(choose(w, 3, 2), "app=postgres");
 	/* The two selectors are distinct and each misses the other's pods. */
-	ck_assert(fp_selector_choose(&a, &w[0], &w[0], 1, others_a, 2));
-	ck_assert(fp_selector_choose(&b, &w[1], &w[1], 1, others_b, 2));
+	ck_assert(fp_selector_choose(&a, &w[0], &w[0], 1, others_a, 2, NULL));
+	ck_assert(fp_selector_choose(&b, &w[1], &w[1], 1, others_b, 2, NULL));
 	ck_assert(!fp_selector_matches(&a, &w[1]));
 	ck_assert(!fp_selector_matches(&b, &w[0]));
 	fp_selector_done(&a);
@@ -143,7 +150,7 @@ START_TEST(test_selector_subset_gets_exclusion)
 	ck_assert_str_eq(choose(w, 3, 1), "app=web,track=canary !zone");
 	ck_assert_str_eq(choose(w, 3, 2), "app=web,zone=b");
 	/* A key any of its own pods carries is never excluded. */
-	ck_assert(fp_selector_choose(&sel, &own[0], own, 2, other, 1));
+	ck_assert(fp_selector_choose(&sel, &own[0], own, 2, other, 1, NULL));
 	ck_assert_str_eq(sel_text(&sel), "app=web !track");
 	ck_assert(fp_selector_matches(&sel, &own[0]));
 	ck_assert(fp_selector_matches(&sel, &own[1]));
@@ -166,10 +173,10 @@ START_TEST(test_selector_identical_or_empty)
 	ck_assert_str_eq(choose(w, 2, 0), "(none)");
 	/* A workload without labels cannot be selected at all. */
 	ck_assert_str_eq(choose(w, 3, 2), "(none)");
-	ck_assert(!fp_selector_choose(&sel, &w[2], &w[2], 1, NULL, 0));
+	ck_assert(!fp_selector_choose(&sel, &w[2], &w[2], 1, NULL, 0, NULL));
 	ck_assert_ptr_null(sel.match);
 	/* Nor one whose every pod label set is another workload's. */
-	ck_assert(!fp_selector_choose(&sel, &own[0], own, 2, other, 1));
+	ck_assert(!fp_selector_choose(&sel, &own[0], own, 2, other, 1, NULL));
 	ls_free(w, 3);
 	ls_free(own, 2);
 	ls_free(other, 1);
@@ -194,6 +201,26 @@ START_TEST(test_selector_prefers_identity_keys)
 	/* Without a name key, the best-ranked keys that work. */
 	ck_assert_str_eq(choose(w, 5, 2), "tier=db,zone=a");
 	ls_free(w, 5);
+}
+END_TEST
+
+/* flowpol.yaml "labels.prefer": those keys first, in the order given. */
+START_TEST(test_selector_configured_preference)
+{
+	static const char *const team_zone[] = { "team", "zone" }, *const zone[] = { "zone" };
+	const struct fp_k8s_labels p1 = { team_zone, 2, NULL, 0 }, p2 = { zone, 1, NULL, 0 };
+	struct fp_labelset w[] = {
+		ls("app=web,team=shop,zone=a"),
+		ls("app=api,team=shop,zone=b"),
+		ls("app=pay,team=pay,zone=a"),
+	};
+
+	ck_assert_str_eq(choose(w, 3, 0), "app=web");
+	ck_assert_str_eq(choose_prefs(w, 3, 0, &p1), "team=shop,zone=a");
+	ck_assert_str_eq(choose_prefs(w, 3, 2, &p1), "team=pay");
+	/* zone alone names two workloads; app is the next best key */
+	ck_assert_str_eq(choose_prefs(w, 3, 0, &p2), "app=web,zone=a");
+	ls_free(w, 3);
 }
 END_TEST
 
@@ -340,6 +367,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_selector_subset_gets_exclusion);
 	tcase_add_test(tc, test_selector_identical_or_empty);
 	tcase_add_test(tc, test_selector_prefers_identity_keys);
+	tcase_add_test(tc, test_selector_configured_preference);
 	tcase_add_test(tc, test_selector_needs_many_labels);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("matches");

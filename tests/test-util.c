@@ -176,6 +176,55 @@ START_TEST(test_k8s_names)
 }
 END_TEST
 
+START_TEST(test_k8s_configured_labels)
+{
+	static const char *const prefer[] = { "team", "owner" };
+	static const char *const vol[] = { "build", "example.com/*" };
+	const struct fp_k8s_labels l = { prefer, 2, vol, 2 };
+	struct fp_buf b;
+
+	/* NULL: the built-in choices, unchanged */
+	ck_assert(fp_k8s_labels_is_volatile(NULL, "pod-template-hash", 17));
+	ck_assert(!fp_k8s_labels_is_volatile(NULL, "build", 5));
+	ck_assert_int_eq(fp_k8s_labels_rank(NULL, "app"), fp_k8s_label_rank("app"));
+	ck_assert_int_eq(fp_k8s_labels_rank(NULL, "team"), fp_k8s_label_rank("team"));
+	/* extra keys, exact and by prefix; the built-in ones stay */
+	ck_assert(fp_k8s_labels_is_volatile(&l, "build", 5));
+	ck_assert(!fp_k8s_labels_is_volatile(&l, "builder", 7));
+	ck_assert(!fp_k8s_labels_is_volatile(&l, "buil", 4));
+	ck_assert(fp_k8s_labels_is_volatile(&l, "example.com/commit", 18));
+	ck_assert(!fp_k8s_labels_is_volatile(&l, "example.com", 11));
+	ck_assert(!fp_k8s_labels_is_volatile(&l, "sub.example.com/x", 17));
+	ck_assert(fp_k8s_labels_is_volatile(&l, "job-name", 8));
+	/* preferred keys first, in order, counted as workload names */
+	ck_assert_int_eq(fp_k8s_labels_rank(&l, "team"), -2);
+	ck_assert_int_eq(fp_k8s_labels_rank(&l, "owner"), -1);
+	ck_assert_int_eq(fp_k8s_labels_rank(&l, "app.kubernetes.io/name"), 0);
+	ck_assert_int_le(fp_k8s_labels_rank(&l, "owner"), FP_K8S_RANK_NAME_LAST);
+	/* patterns */
+	ck_assert(fp_k8s_is_label_pattern("build", 5));
+	ck_assert(fp_k8s_is_label_pattern("example.com/*", 13));
+	ck_assert(fp_k8s_is_label_pattern("example.com/x", 13));
+	ck_assert(!fp_k8s_is_label_pattern("/*", 2));
+	ck_assert(!fp_k8s_is_label_pattern("app*", 4));
+	ck_assert(!fp_k8s_is_label_pattern("Example.com/*", 13));
+	/* stored label text, filtered */
+	fp_buf_init(&b);
+	ck_assert_int_eq(fp_k8s_labels_stable(&b, &l, "app=web,build=7,example.com/c=1,"
+						      "io.cilium.k8s.policy.cluster=d,"
+						      "pod-template-hash=x,team=a"),
+			 0);
+	ck_assert_str_eq(fp_buf_str(&b), "app=web,team=a");
+	fp_buf_reset(&b);
+	ck_assert_int_eq(fp_k8s_labels_stable(&b, NULL, "build=7"), 0);
+	ck_assert_str_eq(fp_buf_str(&b), "build=7");
+	fp_buf_reset(&b);
+	ck_assert_int_eq(fp_k8s_labels_stable(&b, &l, NULL), 0);
+	ck_assert_str_eq(fp_buf_str(&b), "");
+	fp_buf_done(&b);
+}
+END_TEST
+
 START_TEST(test_hash_streaming_matches_oneshot)
 {
 	char data[1000];
@@ -411,6 +460,7 @@ fp_test_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("k8s");
 	tcase_add_test(tc, test_k8s_names);
+	tcase_add_test(tc, test_k8s_configured_labels);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("memory");
 	tcase_add_test(tc, test_hash_streaming_matches_oneshot);
