@@ -79,6 +79,8 @@ choose_namespaces(struct fp_policy_model *m, const struct fp_policy_opts *opts,
 			/* kube-system is opt-in: a wrong policy there breaks the cluster. */
 			wanted = strcmp(id->ns, "kube-system") != 0;
 		}
+		for (size_t k = 0; k < opts->n_skip_namespaces && wanted; k++)
+			wanted = strcmp(opts->skip_namespaces[k], id->ns) != 0;
 		for (size_t k = 0; k < n && !dup; k++)
 			dup = strcmp(names[k], id->ns) == 0;
 		if (!wanted || dup)
@@ -160,10 +162,11 @@ add_port(struct peer_ports *pp, uint8_t proto, uint16_t port)
 /*
  * Sort the ports and fold consecutive ones into ranges.  DNS falls back to
  * TCP when an answer does not fit a UDP datagram, so a peer seen on UDP/53
- * also gets TCP/53.
+ * also gets TCP/53, unless @dns_tcp is false (a resolver known never to
+ * fall back, and a team that wants exactly what was seen).
  */
 static int
-finish_ports(struct peer_ports *pp)
+finish_ports(struct peer_ports *pp, bool dns_tcp)
 {
 	bool udp53 = false, tcp53 = false;
 	size_t n = 0;
@@ -172,7 +175,7 @@ finish_ports(struct peer_ports *pp)
 		udp53 |= pp->ports[i].proto == FP_PROTO_UDP && pp->ports[i].port == DNS_PORT;
 		tcp53 |= pp->ports[i].proto == FP_PROTO_TCP && pp->ports[i].port == DNS_PORT;
 	}
-	if (udp53 && !tcp53) {
+	if (dns_tcp && udp53 && !tcp53) {
 		if (add_port(pp, FP_PROTO_TCP, DNS_PORT) < 0)
 			return FP_ENOMEM;
 		pp->dns_tcp_added = true;
@@ -338,7 +341,7 @@ wanted(const struct fp_edgeset *es, const struct fp_edge *e, bool ingress, bool 
 static int
 build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_policy *pol,
 		const struct fp_edgeset *es, const struct edge_index *ix, uint32_t w,
-		const char *ns, bool ingress, bool triage)
+		const char *ns, bool ingress, const struct fp_policy_opts *opts)
 {
 	const size_t *order = ingress ? ix->by_dst : ix->by_src;
 	const size_t *start = ingress ? ix->dst_start : ix->src_start;
@@ -355,7 +358,7 @@ build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_poli
 		uint32_t peer = ingress ? e->src : e->dst;
 		struct peer_ports *pp = NULL;
 
-		if (!wanted(es, e, ingress, triage) || (ingress ? e->dst : e->src) != w)
+		if (!wanted(es, e, ingress, opts->triage) || (ingress ? e->dst : e->src) != w)
 			continue;
 		for (size_t k = 0; k < n && pp == NULL; k++)
 			if (pps[k].peer == peer)
@@ -391,7 +394,7 @@ build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_poli
 			pol->last = e->last;
 	}
 	for (size_t k = 0; k < n; k++)
-		if (finish_ports(&pps[k]) < 0)
+		if (finish_ports(&pps[k], !opts->no_dns_tcp) < 0)
 			goto nomem;
 	if (fp_sort(pps, n, sizeof(*pps), peer_pp_cmp, &ctx) < 0)
 		goto nomem;
@@ -496,9 +499,9 @@ build_namespace(struct fp_policy_ns *pn, const struct fp_edgeset *es,
 		pol->first = INT64_MAX;
 		pol->last = INT64_MIN;
 		if (build_direction(&pol->ingress, &pol->n_ingress, pol, es, ix, (uint32_t)i,
-				    pn->ns, true, opts->triage) < 0 ||
+				    pn->ns, true, opts) < 0 ||
 		    build_direction(&pol->egress, &pol->n_egress, pol, es, ix, (uint32_t)i,
-				    pn->ns, false, opts->triage) < 0)
+				    pn->ns, false, opts) < 0)
 			return FP_ENOMEM;
 		if (pol->n_ingress == 0 && pol->n_egress == 0) {
 			free(pol->ingress);

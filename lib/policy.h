@@ -77,6 +77,10 @@ struct fp_policy_opts {
 	const char *const *namespaces; /* only these; NULL = every namespace seen
 					* except kube-system */
 	size_t n_namespaces;
+	const char *const *skip_namespaces; /* never these, even when named above */
+	size_t n_skip_namespaces;
+	/* Do not add TCP/53 beside an observed UDP/53 (flowpol.yaml dns.tcp). */
+	bool no_dns_tcp;
 };
 
 struct fp_policy_model {

@@ -202,6 +202,12 @@ START_TEST(test_policy_dns_and_namespaces)
 	struct fp_policy_opts opts = { 0 };
 	const char *const only_system[] = { "kube-system" };
 	struct fp_policy_opts sys = { .namespaces = only_system, .n_namespaces = 1 };
+	const char *const front_and_shop[] = { "front", "shop" }, *const front[] = { "front" };
+	struct fp_policy_opts no_tcp = { .namespaces = front_and_shop,
+					 .n_namespaces = 2,
+					 .skip_namespaces = front,
+					 .n_skip_namespaces = 1,
+					 .no_dns_tcp = true };
 	struct fixture f;
 	struct fp_buf b, copy;
 	char *text;
@@ -236,6 +242,19 @@ START_TEST(test_policy_dns_and_namespaces)
 			       "  default-deny <- all\n"
 			       "  allow-coredns <- w:kube-system/coredns\n"
 			       "    in w:shop/api@ w:shop/web@+tcp53 : TCP/53 UDP/53\n");
+	free(text);
+	/* dns.tcp off: exactly the ports seen; skip-namespaces wins over a
+	 * namespace named to include */
+	fp_policy_model_free(f.m);
+	ck_assert_int_eq(fp_policy_synthesize(&f.m, f.es, &no_tcp, NULL), 0);
+	text = dump(f.m);
+	ck_assert_str_eq(text, "shop\n"
+			       "  default-deny <- all\n"
+			       "  allow-api <- w:shop/api\n"
+			       "    out w:kube-system/coredns@ : TCP/53 UDP/53\n"
+			       "  allow-web <- w:shop/web\n"
+			       "    in w:front/proxy@ : TCP/80\n"
+			       "    out w:kube-system/coredns@ : UDP/53\n");
 	free(text);
 	fp_buf_done(&copy);
 	done(&f);
