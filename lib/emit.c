@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -411,10 +412,24 @@ fp_emit_namespace(struct fp_buf *out, const struct fp_policy_model *m,
 }
 
 int
-fp_emit_kustomization(struct fp_buf *out, const struct fp_policy_model *m, struct fp_err *err)
+fp_emit_policy(struct fp_buf *out, const struct fp_policy_model *m, const struct fp_policy_ns *pn,
+	       const struct fp_policy *pol, struct fp_err *err)
 {
 	struct ye y;
-	char name[80];
+
+	if (!fp_k8s_is_dns_label(pn->ns, strlen(pn->ns)))
+		return fp_err_set(err, FP_EINPUT, NULL, 0, 0, "invalid namespace name '%.64s'", pn->ns);
+	if (!ye_begin(&y, out))
+		return fp_err_nomem(err);
+	policy(&y, m, pn, pol);
+	return ye_end(&y, err);
+}
+
+int
+fp_emit_kustomization_files(struct fp_buf *out, const char *const *files, size_t n,
+			    struct fp_err *err)
+{
+	struct ye y;
 
 	if (!ye_begin(&y, out))
 		return fp_err_nomem(err);
@@ -424,14 +439,37 @@ fp_emit_kustomization(struct fp_buf *out, const struct fp_policy_model *m, struc
 	kv(&y, "kind", "Kustomization");
 	str(&y, "resources");
 	seq_start(&y);
-	for (size_t i = 0; i < m->n; i++) {
-		snprintf(name, sizeof(name), "%s.yaml", m->nss[i].ns);
-		str(&y, name);
-	}
+	for (size_t i = 0; i < n; i++)
+		str(&y, files[i]);
 	seq_end(&y);
 	map_end(&y);
 	doc_end(&y);
 	return ye_end(&y, err);
+}
+
+int
+fp_emit_kustomization(struct fp_buf *out, const struct fp_policy_model *m, struct fp_err *err)
+{
+	char **names = calloc(m->n + 1, sizeof(*names));
+	int r = 0;
+
+	if (names == NULL)
+		return fp_err_nomem(err);
+	for (size_t i = 0; i < m->n && r == 0; i++) {
+		size_t len = strlen(m->nss[i].ns) + sizeof(".yaml");
+
+		names[i] = malloc(len);
+		if (names[i] == NULL)
+			r = fp_err_nomem(err);
+		else
+			snprintf(names[i], len, "%s.yaml", m->nss[i].ns);
+	}
+	if (r == 0)
+		r = fp_emit_kustomization_files(out, (const char *const *)names, m->n, err);
+	for (size_t i = 0; i < m->n; i++)
+		free(names[i]);
+	free(names);
+	return r;
 }
 
 int

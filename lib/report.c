@@ -11,6 +11,7 @@
 #include "lib/report.h"
 #include "lib/report-private.h"
 #include "lib/util-file.h"
+#include "lib/util-k8s.h"
 #include "lib/util-time.h"
 
 int
@@ -192,8 +193,9 @@ mermaid(struct fp_buf *out, const struct fp_policy_model *m, const struct fp_pol
 
 static void
 namespace_section(struct fp_buf *out, const struct fp_policy_model *m,
-		  const struct fp_policy_ns *pn, uint64_t *low)
+		  const struct fp_policy_ns *pn, enum fp_layout layout, uint64_t *low)
 {
+	char path[FP_K8S_LABEL_MAX + FP_K8S_SUBDOMAIN_MAX + 8];
 	const struct fp_edgeset *es = m->es;
 	size_t workloads = 0;
 	bool any_isolated = false;
@@ -205,15 +207,31 @@ namespace_section(struct fp_buf *out, const struct fp_policy_model *m,
 				 "Review every rule.\n\n");
 	for (size_t p = 0; p < pn->n; p++)
 		workloads += pn->policies[p].target != NULL;
-	fp_buf_printf(out, "`%s.yaml`: %s%zu workload polic%s.\n\n", pn->ns,
-		      pn->n > workloads ? "`default-deny` (every pod, both directions) and " : "",
-		      workloads, workloads == 1 ? "y" : "ies");
+	if (layout == FP_LAYOUT_WORKLOAD) {
+		/* one file per policy: each heading below links to its own */
+		fp_buf_printf(out, "`%s/`: ", pn->ns);
+		if (pn->n > workloads)
+			fp_buf_printf(out, "[`%s`](%s) (every pod, both directions) and ",
+				      pn->policies[0].name,
+				      fp_layout_path(path, sizeof(path), layout, pn, &pn->policies[0]));
+		fp_buf_printf(out, "%zu workload polic%s, one file each.\n\n", workloads,
+			      workloads == 1 ? "y" : "ies");
+	} else {
+		fp_buf_printf(out, "`%s.yaml`: %s%zu workload polic%s.\n\n", pn->ns,
+			      pn->n > workloads ? "`default-deny` (every pod, both directions) and "
+						: "",
+			      workloads, workloads == 1 ? "y" : "ies");
+	}
 	for (size_t p = 0; p < pn->n; p++) {
 		const struct fp_policy *pol = &pn->policies[p];
 
 		if (pol->target == NULL)
 			continue;
-		fp_buf_printf(out, "### `%s` selects `", pol->name);
+		if (layout == FP_LAYOUT_WORKLOAD)
+			fp_buf_printf(out, "### [`%s`](%s) selects `", pol->name,
+				      fp_layout_path(path, sizeof(path), layout, pn, pol));
+		else
+			fp_buf_printf(out, "### `%s` selects `", pol->name);
 		fp_report_selector_text(out, &pol->target->sel);
 		fp_buf_adds(out, "`\n\n");
 		if (pol->target->sel.n_absent > 0)
@@ -450,7 +468,8 @@ fp_report_render(struct fp_buf *out, const struct fp_policy_model *m,
 		}
 	}
 	for (size_t i = 0; i < m->n; i++)
-		namespace_section(&body, m, &m->nss[i], &low);
+		namespace_section(&body, m, &m->nss[i], in != NULL ? in->layout : FP_LAYOUT_NAMESPACE,
+				  &low);
 	not_admitted(&body, m);
 	fp_report_history(&body, m);
 	if (in != NULL)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "lib/err.h"
+#include "lib/layout.h"
 #include "lib/policy.h"
 #include "lib/util-buf.h"
 
@@ -38,6 +39,8 @@ struct fp_report_input {
 	/* --baseline: the changes since, as Markdown, to open the report (its
 	 * last heading introduces the rest); or NULL */
 	const char *changes;
+	/* Where the policy files are: the report names and links them. */
+	enum fp_layout layout;
 };
 
 /* Append the report to @out. */

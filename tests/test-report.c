@@ -162,6 +162,41 @@ START_TEST(test_report_kube_system)
 }
 END_TEST
 
+/* The workload layout: one file per policy, and the report links to each. */
+START_TEST(test_report_workload_layout)
+{
+	struct fp_policy_opts po = { 0 };
+	struct fp_report_input in = { .layout = FP_LAYOUT_WORKLOAD };
+	struct fp_err err = { 0 };
+	struct fixture f;
+	struct fp_buf b;
+	char *text = scenario(), *md;
+
+	build(&f, text, &po);
+	fp_buf_init(&b);
+	ck_assert_int_eq(fp_report_render(&b, f.m, &in, &err), 0);
+	md = fp_buf_steal(&b);
+	assert_has(md, "`shop/`: [`default-deny`](shop/default-deny.yaml) (every pod, both "
+		       "directions) and 3 workload policies, one file each.\n");
+	assert_has(md, "### [`allow-web`](shop/allow-web.yaml) selects `app=web,!track`\n");
+	assert_lacks(md, "`shop.yaml`");
+	free(md);
+	/* no default-deny: nothing to link for it */
+	done(&f);
+	fp_tmpdir_cleanup();
+	po.no_default_deny = true;
+	build(&f, text, &po);
+	fp_buf_init(&b);
+	ck_assert_int_eq(fp_report_render(&b, f.m, &in, &err), 0);
+	md = fp_buf_steal(&b);
+	assert_has(md, "`shop/`: 3 workload policies, one file each.\n");
+	free(md);
+	free(text);
+	done(&f);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 START_TEST(test_report_same_bytes)
 {
 	struct fp_policy_opts po = { 0 };
@@ -238,6 +273,7 @@ fp_test_suite(void)
 
 	tcase_add_test(tc, test_report_sections);
 	tcase_add_test(tc, test_report_kube_system);
+	tcase_add_test(tc, test_report_workload_layout);
 	tcase_add_test(tc, test_report_same_bytes);
 	tcase_add_test(tc, test_report_nothing_admitted);
 	suite_add_tcase(s, tc);
