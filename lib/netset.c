@@ -53,31 +53,19 @@ add_cidr(struct fp_known_net *n, const struct fp_yaml_node *v, const char *src,
 }
 
 int
-fp_netset_parse(struct fp_netset *out, const char *name, const char *text, size_t len,
-		struct fp_err *err)
+fp_netset_from_yaml(struct fp_netset *out, const char *name, const struct fp_yaml_node *root,
+		    struct fp_err *err)
 {
-	struct fp_yaml *y = NULL;
-	const struct fp_yaml_node *root;
-	int r;
+	int r = 0;
 
 	memset(out, 0, sizeof(*out));
-	r = fp_yaml_load(&y, name, text, len, NULL, err);
-	if (r < 0)
-		return r;
-	root = fp_yaml_count(y) > 0 ? fp_yaml_root(y, 0) : NULL;
-	if (root == NULL || root->type != FP_YAML_MAPPING) {
-		/* the error names the node, which dies with the document */
-		r = fp_err_set(err, FP_EINPUT, name, root != NULL ? root->line : 0,
-			       root != NULL ? root->column : 0,
-			       "expected a mapping of network names to CIDR lists");
-		fp_yaml_free(y);
-		return r;
-	}
+	if (root == NULL || root->type != FP_YAML_MAPPING)
+		return fp_err_set(err, FP_EINPUT, name, root != NULL ? root->line : 0,
+				  root != NULL ? root->column : 0,
+				  "expected a mapping of network names to CIDR lists");
 	out->nets = calloc(root->n_pairs + 1, sizeof(*out->nets));
-	if (out->nets == NULL) {
-		fp_yaml_free(y);
+	if (out->nets == NULL)
 		return fp_err_nomem(err);
-	}
 	for (size_t i = 0; i < root->n_pairs && r == 0; i++) {
 		const struct fp_yaml_node *k = root->pairs[i].key, *v = root->pairs[i].value;
 		struct fp_known_net *n = &out->nets[out->n];
@@ -122,13 +110,29 @@ fp_netset_parse(struct fp_netset *out, const char *name, const char *text, size_
 						r = fp_err_set(err, FP_EINPUT, name, k->line, k->column,
 							       "%s overlaps %s", n->name, out->nets[p].name);
 	}
-	fp_yaml_free(y);
 	if (r < 0) {
 		fp_netset_done(out);
 		return r;
 	}
 	fp_qsort(out->nets, out->n, sizeof(*out->nets), net_cmp);
 	return 0;
+}
+
+int
+fp_netset_parse(struct fp_netset *out, const char *name, const char *text, size_t len,
+		struct fp_err *err)
+{
+	struct fp_yaml *y = NULL;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = fp_yaml_load(&y, name, text, len, NULL, err);
+	if (r < 0)
+		return r;
+	/* the errors name nodes, which die with the document: convert first */
+	r = fp_netset_from_yaml(out, name, fp_yaml_count(y) > 0 ? fp_yaml_root(y, 0) : NULL, err);
+	fp_yaml_free(y);
+	return r;
 }
 
 int

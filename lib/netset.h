@@ -14,6 +14,7 @@
 
 #include "lib/err.h"
 #include "lib/util-net.h"
+#include "lib/yamltree.h"
 
 struct fp_known_net {
 	char *name;            /* a DNS-1123 label */
@@ -33,6 +34,13 @@ struct fp_netset {
  * of them, a CIDR in two networks.  0, FP_EINPUT, FP_EIO, FP_ENOMEM.
  */
 int fp_netset_load(struct fp_netset *out, const char *path, struct fp_err *err);
+/*
+ * The same from a YAML node already loaded (flowpol.yaml's inline
+ * known-networks): @root (borrowed) must be the mapping; @name names the
+ * file in errors.
+ */
+int fp_netset_from_yaml(struct fp_netset *out, const char *name,
+			const struct fp_yaml_node *root, struct fp_err *err);
 /* Parse YAML text (for tests and fuzzing); @name names it in errors. */
 int fp_netset_parse(struct fp_netset *out, const char *name, const char *text, size_t len,
 		    struct fp_err *err);
