@@ -8,13 +8,14 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cmd/cli-config.h"
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "cmd/pipeline.h"
 #include "lib/util-time.h"
 
 static const char usage_text[] =
-	"usage: flowpol aggregate [-d DB] [--since T] [--until T] [--min-flows N]\n"
+	"usage: flowpol aggregate [-d DB] [--since T] [--until T] [--min-flows N] [-c CONFIG]\n"
 	"\n"
 	"Fold the flows of the window [since, until) into edges between identities\n"
 	"(a workload, an outside address, the node), store them for 'generate', and\n"
@@ -22,6 +23,7 @@ static const char usage_text[] =
 	"counted back from the newest flow (7d, 12h, 30m).  Default: all the data.\n"
 	"Windows are resolved to the minute.\n"
 	"\n"
+	FP_CLI_CONFIG_HELP
 	"  -d, --db DB         database file (default: flowpol.db)\n"
 	"      --since T       start of the window (included)\n"
 	"      --until T       end of the window (excluded)\n"
@@ -37,6 +39,10 @@ static const char usage_text[] =
 	"                      addresses become one peer with an ipBlock per CIDR\n"
 	"      --allow-host    give traffic to and from the nodes rules (ipBlocks of the\n"
 	"                      node addresses); by default it is only listed\n"
+	"      --prefer-label KEY\n"
+	"                      select workloads by KEY first (repeatable, in order)\n"
+	"      --volatile-label KEY\n"
+	"                      never select KEY, or every key under PREFIX/* (repeatable)\n"
 	FP_PIPELINE_HISTORY_HELP
 	"  -h, --help          show this help\n"
 	"\n"
@@ -47,16 +53,22 @@ static const char usage_text[] =
 	"and the rules of the previous window that had no traffic in this one are\n"
 	"carried forward (status allow, with the windows they went without traffic).\n";
 
+static const char shortopts[] = "c:d:h";
+
 static const struct option opts[] = {
 	{ "allow-host", no_argument, NULL, 'H' },
 	{ "cluster-cidr", required_argument, NULL, 'C' },
+	{ "config", required_argument, NULL, 'c' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "ip-grace", required_argument, NULL, 'G' },
 	{ "known-networks", required_argument, NULL, 'K' },
 	{ "min-flows", required_argument, NULL, 'F' },
-	{ "service-cidr", required_argument, NULL, 'C' },
+	{ "no-config", no_argument, NULL, FP_OPT_NO_CONFIG },
+	{ "prefer-label", required_argument, NULL, FP_OPT_PREFER_LABEL },
+	{ "service-cidr", required_argument, NULL, FP_OPT_SERVICE_CIDR },
 	{ "since", required_argument, NULL, 'S' },
 	{ "until", required_argument, NULL, 'U' },
+	{ "volatile-label", required_argument, NULL, FP_OPT_VOLATILE_LABEL },
 	FP_PIPELINE_HISTORY_LONGOPTS,
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -91,6 +103,7 @@ int
 cmd_aggregate(int argc, char **argv)
 {
 	struct fp_pipeline_opts po;
+	struct fp_config cfg;
 	const char *arg_db = FP_DEFAULT_DB;
 	struct fp_edgeset *es = NULL;
 	struct fp_db *db = NULL;
@@ -98,12 +111,22 @@ cmd_aggregate(int argc, char **argv)
 	int o, status = 0;
 
 	fp_pipeline_init(&po);
-	while ((o = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	/* flowpol.yaml first: the command line then overrides it */
+	status = fp_cli_config_load(&cfg, "aggregate", argc, argv, shortopts, opts);
+	if (status == 0)
+		status = fp_pipeline_config(&po, &cfg);
+	if (status < 0)
+		goto out;
+	if (fp_config_has(&cfg, FP_CONFIG_DB))
+		arg_db = cfg.db;
+	while ((o = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		switch (o) {
+		case 'c': case FP_OPT_NO_CONFIG: break; /* read above */
 		case 'd': arg_db = optarg; break;
 		case 'h':
 			printf("%s", usage_text);
 			fp_pipeline_done(&po);
+			fp_config_done(&cfg);
 			return FP_EXIT_OK;
 		default:
 			status = fp_pipeline_window_option(&po, "aggregate", o, optarg);
@@ -131,5 +154,6 @@ out:
 	fp_edgeset_free(es);
 	fp_db_close(db);
 	fp_pipeline_done(&po);
+	fp_config_done(&cfg);
 	return fp_exit_code(status);
 }

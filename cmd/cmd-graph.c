@@ -259,8 +259,8 @@ cmd_graph(int argc, char **argv)
 		status = fp_cli_usage("graph", "unexpected operand: '%s'", argv[optind]);
 		goto out;
 	}
-	go.namespaces = po.namespaces;
-	go.n_namespaces = po.n_namespaces;
+	go.namespaces = po.namespaces.v;
+	go.n_namespaces = po.namespaces.n;
 	status = fp_db_open(&db, arg_db, FP_DB_READONLY, &err);
 	if (status == 0)
 		status = fp_edge_compute(&es, db, &po.window, &err);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cmd/cli-config.h"
 #include "cmd/cli.h"
 #include "cmd/cmd.h"
 #include "cmd/ingest-files.h"
@@ -17,14 +18,18 @@
 
 static const char usage_text[] =
 	"usage: flowpol run [-d DB] -o DIR [-i INVENTORY]... [window/generate options] [FILE...]\n"
+	"                   [-c CONFIG]\n"
 	"\n"
 	"Load INVENTORY snapshots (if any), ingest FILEs (if any; files already\n"
 	"ingested are skipped), aggregate the\n"
 	"window, and write the policies and REVIEW.md to DIR: the weekly job in one\n"
 	"command.  Re-running on the same inputs writes the same bytes.\n"
 	"\n"
+	FP_CLI_CONFIG_HELP
 	"  -d, --db DB           database file (default: flowpol.db)\n"
 	"  -o, --output DIR      output directory (created if missing)\n"
+	"      --layout LAYOUT   namespace: DIR/<namespace>.yaml (default); workload:\n"
+	"                        DIR/<namespace>/<policy>.yaml, one file per policy\n"
 	"  -i, --inventory FILE  kubectl -o json snapshot (repeatable; a quoted pattern\n"
 	"                        like 'inventory-*.json' is expanded)\n"
 	"  -f, --format FORMAT   input format (default: detected per file):\n"
@@ -39,9 +44,14 @@ static const char usage_text[] =
 	"                        the cluster's pod and Service ranges (repeatable)\n"
 	"      --known-networks FILE  YAML naming outside networks (name: [CIDR, ...])\n"
 	"      --allow-host      give node traffic rules (ipBlocks of the node addresses)\n"
+	"      --prefer-label KEY  select workloads by KEY first (repeatable, in order)\n"
+	"      --volatile-label KEY  never select KEY, or every key under PREFIX/*\n"
+	"                        (repeatable)\n"
 	FP_PIPELINE_HISTORY_HELP
 	"  -n, --namespace NS    only this namespace (repeatable)\n"
+	"      --skip-namespace NS  never this namespace (repeatable)\n"
 	"      --no-default-deny do not write the default-deny policies\n"
+	"      --no-dns-tcp      do not add TCP/53 beside an observed UDP/53\n"
 	"      --existing DIR    the policies already in force: what they admit gets no\n"
 	"                        new rule, and their rules the window never used are\n"
 	"                        listed (never removed)\n"
@@ -54,28 +64,37 @@ static const char usage_text[] =
 	"  -q, --quiet           no progress, no per-file summary\n"
 	"  -h, --help            show this help\n";
 
+static const char shortopts[] = "c:d:f:i:n:o:qh";
+
 static const struct option opts[] = {
 	{ "allow-host", no_argument, NULL, 'H' },
 	{ "baseline", required_argument, NULL, FP_OPT_BASELINE },
 	{ "json", no_argument, NULL, FP_OPT_JSON },
 	{ "cluster-cidr", required_argument, NULL, 'C' },
+	{ "config", required_argument, NULL, 'c' },
 	{ "db", required_argument, NULL, 'd' },
 	{ "existing", required_argument, NULL, 'X' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "inventory", required_argument, NULL, 'i' },
 	{ "ip-grace", required_argument, NULL, 'G' },
 	{ "known-networks", required_argument, NULL, 'K' },
+	{ "layout", required_argument, NULL, FP_OPT_LAYOUT },
 	{ "max-errors", required_argument, NULL, 'E' },
 	{ "memory", required_argument, NULL, 'M' },
 	{ "min-flows", required_argument, NULL, 'F' },
 	{ "namespace", required_argument, NULL, 'n' },
+	{ "no-config", no_argument, NULL, FP_OPT_NO_CONFIG },
 	{ "no-default-deny", no_argument, NULL, 'D' },
+	{ "no-dns-tcp", no_argument, NULL, FP_OPT_NO_DNS_TCP },
 	{ "output", required_argument, NULL, 'o' },
+	{ "prefer-label", required_argument, NULL, FP_OPT_PREFER_LABEL },
 	{ "progress", no_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "service-cidr", required_argument, NULL, 'C' },
+	{ "service-cidr", required_argument, NULL, FP_OPT_SERVICE_CIDR },
 	{ "since", required_argument, NULL, 'S' },
+	{ "skip-namespace", required_argument, NULL, FP_OPT_SKIP_NAMESPACE },
 	{ "until", required_argument, NULL, 'U' },
+	{ "volatile-label", required_argument, NULL, FP_OPT_VOLATILE_LABEL },
 	FP_PIPELINE_HISTORY_LONGOPTS,
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -86,6 +105,7 @@ cmd_run(int argc, char **argv)
 {
 	struct fp_ingest_files_opts io = fp_ingest_files_defaults();
 	struct fp_pipeline_opts po;
+	struct fp_config cfg;
 	const char *arg_db = FP_DEFAULT_DB;
 	struct fp_edgeset *es = NULL;
 	struct fp_db *db = NULL;
@@ -94,8 +114,18 @@ cmd_run(int argc, char **argv)
 	int o, status = 0, n_inventories = 0;
 
 	fp_pipeline_init(&po);
-	while ((o = getopt_long(argc, argv, "d:f:i:n:o:qh", opts, NULL)) != -1) {
+	/* flowpol.yaml first: the command line then overrides it */
+	status = fp_cli_config_load(&cfg, "run", argc, argv, shortopts, opts);
+	if (status == 0)
+		status = fp_pipeline_config(&po, &cfg);
+	if (status < 0)
+		goto out;
+	fp_ingest_files_config(&io, &cfg);
+	if (fp_config_has(&cfg, FP_CONFIG_DB))
+		arg_db = cfg.db;
+	while ((o = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		switch (o) {
+		case 'c': case FP_OPT_NO_CONFIG: break; /* read above */
 		case 'd': arg_db = optarg; break;
 		case 'i': {
 			char **v = realloc(inventories, (n_inventories + 1) * sizeof(*v));
@@ -111,6 +141,7 @@ cmd_run(int argc, char **argv)
 		case 'h':
 			fp_ingest_files_help(usage_text);
 			fp_pipeline_done(&po);
+			fp_config_done(&cfg);
 			return FP_EXIT_OK;
 		default:
 			status = fp_pipeline_window_option(&po, "run", o, optarg);
@@ -170,5 +201,6 @@ out:
 	fp_edgeset_free(es);
 	fp_db_close(db);
 	fp_pipeline_done(&po);
+	fp_config_done(&cfg);
 	return fp_exit_code(status);
 }

@@ -23,6 +23,17 @@ fp_ingest_files_defaults(void)
 }
 
 void
+fp_ingest_files_config(struct fp_ingest_files_opts *o, const struct fp_config *cfg)
+{
+	if (fp_config_has(cfg, FP_CONFIG_FORMAT))
+		o->format = cfg->format;
+	if (fp_config_has(cfg, FP_CONFIG_MAX_ERRORS))
+		o->max_errors = cfg->max_errors;
+	if (fp_config_has(cfg, FP_CONFIG_MEMORY))
+		o->memory = cfg->memory;
+}
+
+void
 fp_ingest_files_help(const char *usage_text)
 {
 	char formats[2048] = "";

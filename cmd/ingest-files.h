@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "cmd/cli.h"
+#include "lib/config-file.h"
 #include "lib/db.h"
 
 struct fp_ingest_files_opts {
@@ -20,6 +21,8 @@ struct fp_ingest_files_opts {
 };
 
 struct fp_ingest_files_opts fp_ingest_files_defaults(void);
+/* Take the defaults in @cfg (format, max-errors, memory; borrowed). */
+void fp_ingest_files_config(struct fp_ingest_files_opts *o, const struct fp_config *cfg);
 /* Print @usage_text with the list of formats filled in. */
 void fp_ingest_files_help(const char *usage_text);
 /* Handle one of the shared options (f, E, M, P, q); FP_EUSAGE on bad values. */

@@ -11,7 +11,6 @@
 #include "cmd/cli.h"
 #include "cmd/pipeline.h"
 #include "lib/check.h"
-#include "lib/emit.h"
 #include "lib/netpol.h"
 #include "lib/policy.h"
 #include "lib/report.h"
@@ -20,18 +19,157 @@
 #include "lib/util-net.h"
 #include "lib/util-time.h"
 
+/* kinds[] of the cidrs list */
+#define CIDR_SERVICE 1u
+#define CIDR_FROM_CONFIG 2u
+
 void
 fp_pipeline_init(struct fp_pipeline_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->layout = FP_LAYOUT_NAMESPACE;
 }
 
 void
 fp_pipeline_done(struct fp_pipeline_opts *o)
 {
-	free(o->namespaces);
+	free(o->namespaces.v);
+	free(o->skip.v);
+	free(o->prefer.v);
+	free(o->volatile_keys.v);
 	free(o->cidrs);
+	free(o->kinds);
 	fp_netset_done(&o->nets);
+}
+
+static int
+list_add(struct fp_pipeline_list *l, const char *s, bool from_config)
+{
+	const char **v;
+
+	/* the command line replaces the file's list */
+	if (l->from_config && !from_config)
+		l->n = 0;
+	l->from_config = from_config;
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (v == NULL)
+		return FP_ENOMEM;
+	l->v = v;
+	l->v[l->n++] = s;
+	return 0;
+}
+
+/* Point the library's views at the lists as they are now. */
+static void
+sync_views(struct fp_pipeline_opts *o)
+{
+	o->window.cidrs = o->cidrs;
+	o->window.n_cidrs = o->n_cidrs;
+	o->labels.prefer = o->prefer.v;
+	o->labels.n_prefer = o->prefer.n;
+	o->labels.volatile_keys = o->volatile_keys.v;
+	o->labels.n_volatile = o->volatile_keys.n;
+	o->window.labels = o->prefer.n > 0 || o->volatile_keys.n > 0 ? &o->labels : NULL;
+}
+
+static int
+cidr_add(struct fp_pipeline_opts *o, const struct fp_cidr *c, unsigned kind)
+{
+	struct fp_cidr *v;
+	unsigned char *k;
+
+	/* --cluster-cidr replaces the file's cluster-cidr, not its service-cidr */
+	if (!(kind & CIDR_FROM_CONFIG)) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < o->n_cidrs; i++) {
+			if (o->kinds[i] == (kind | CIDR_FROM_CONFIG))
+				continue;
+			o->cidrs[n] = o->cidrs[i];
+			o->kinds[n++] = o->kinds[i];
+		}
+		o->n_cidrs = n;
+	}
+	v = realloc(o->cidrs, (o->n_cidrs + 1) * sizeof(*v));
+	if (v != NULL)
+		o->cidrs = v;
+	k = realloc(o->kinds, o->n_cidrs + 1);
+	if (k != NULL)
+		o->kinds = k;
+	if (v == NULL || k == NULL)
+		return FP_ENOMEM;
+	o->cidrs[o->n_cidrs] = *c;
+	o->kinds[o->n_cidrs++] = (unsigned char)kind;
+	sync_views(o);
+	return 0;
+}
+
+static int
+config_list(struct fp_pipeline_list *l, const struct fp_config_list *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		if (list_add(l, from->v[i], true) < 0)
+			return FP_ENOMEM;
+	return 0;
+}
+
+int
+fp_pipeline_config(struct fp_pipeline_opts *o, const struct fp_config *cfg)
+{
+	int r = 0;
+
+	if (fp_config_has(cfg, FP_CONFIG_SINCE)) {
+		o->window.has_since = true;
+		o->window.since_arg = cfg->since;
+	}
+	if (fp_config_has(cfg, FP_CONFIG_UNTIL)) {
+		o->window.has_until = true;
+		o->window.until_arg = cfg->until;
+	}
+	if (fp_config_has(cfg, FP_CONFIG_MIN_FLOWS))
+		o->window.min_flows = cfg->min_flows;
+	/* as --ip-grace: 0 would mean the default to the library */
+	if (fp_config_has(cfg, FP_CONFIG_IP_GRACE))
+		o->window.ip_grace = cfg->ip_grace > 0 ? cfg->ip_grace : 1;
+	for (size_t i = 0; i < cfg->n_cluster_cidrs && r == 0; i++)
+		r = cidr_add(o, &cfg->cluster_cidrs[i], CIDR_FROM_CONFIG);
+	for (size_t i = 0; i < cfg->n_service_cidrs && r == 0; i++)
+		r = cidr_add(o, &cfg->service_cidrs[i], CIDR_SERVICE | CIDR_FROM_CONFIG);
+	if (fp_config_has(cfg, FP_CONFIG_KNOWN_NETWORKS))
+		o->window.nets = &cfg->nets;
+	if (fp_config_has(cfg, FP_CONFIG_ALLOW_HOST))
+		o->window.allow_host = cfg->allow_host;
+	/* the schema keeps both at most 100000, as --min-days and --stale-after */
+	if (fp_config_has(cfg, FP_CONFIG_MIN_DAYS))
+		o->window.min_days = (uint32_t)cfg->min_days;
+	if (fp_config_has(cfg, FP_CONFIG_STALE_AFTER))
+		o->window.stale_after = (uint32_t)cfg->stale_after;
+	if (fp_config_has(cfg, FP_CONFIG_REQUIRE_STABLE))
+		o->window.require_stable = cfg->require_stable;
+	if (fp_config_has(cfg, FP_CONFIG_PRUNE))
+		o->window.prune = cfg->prune;
+	if (fp_config_has(cfg, FP_CONFIG_BASELINE))
+		o->baseline = cfg->baseline;
+	if (fp_config_has(cfg, FP_CONFIG_OUTPUT))
+		o->out_dir = cfg->output;
+	if (fp_config_has(cfg, FP_CONFIG_EXISTING))
+		o->existing = cfg->existing;
+	if (fp_config_has(cfg, FP_CONFIG_DEFAULT_DENY))
+		o->no_default_deny = !cfg->default_deny;
+	if (fp_config_has(cfg, FP_CONFIG_DNS_TCP))
+		o->no_dns_tcp = !cfg->dns_tcp;
+	if (fp_config_has(cfg, FP_CONFIG_LAYOUT))
+		o->layout = cfg->layout;
+	if (r == 0)
+		r = config_list(&o->namespaces, &cfg->namespaces);
+	if (r == 0)
+		r = config_list(&o->skip, &cfg->skip_namespaces);
+	if (r == 0)
+		r = config_list(&o->prefer, &cfg->prefer_labels);
+	if (r == 0)
+		r = config_list(&o->volatile_keys, &cfg->volatile_labels);
+	sync_views(o);
+	return r;
 }
 
 int
@@ -77,17 +215,26 @@ fp_pipeline_window_option(struct fp_pipeline_opts *o, const char *cmd, int opt, 
 	case 'H':
 		o->window.allow_host = true;
 		return 0;
-	case 'C': {
-		struct fp_cidr *v = realloc(o->cidrs, (o->n_cidrs + 1) * sizeof(*v));
+	case 'C':
+	case FP_OPT_SERVICE_CIDR: {
+		struct fp_cidr c;
 
-		if (v == NULL)
-			return FP_ENOMEM;
-		o->cidrs = v;
-		if (fp_cidr_parse(&o->cidrs[o->n_cidrs], arg, false) < 0)
+		if (fp_cidr_parse(&c, arg, false) < 0)
 			return fp_cli_usage(cmd, "not a CIDR block: '%s'", arg);
-		o->n_cidrs++;
-		o->window.cidrs = o->cidrs;
-		o->window.n_cidrs = o->n_cidrs;
+		return cidr_add(o, &c, opt == 'C' ? 0 : CIDR_SERVICE);
+	}
+	case FP_OPT_PREFER_LABEL:
+	case FP_OPT_VOLATILE_LABEL: {
+		bool prefer = opt == FP_OPT_PREFER_LABEL;
+
+		if (prefer ? !fp_k8s_is_label_key(arg, strlen(arg))
+			   : !fp_k8s_is_label_pattern(arg, strlen(arg)))
+			return fp_cli_usage(cmd, "%s: not a label key%s: '%s'",
+					    prefer ? "--prefer-label" : "--volatile-label",
+					    prefer ? "" : " or prefix like example.com/ and '*'", arg);
+		if (list_add(prefer ? &o->prefer : &o->volatile_keys, arg, false) < 0)
+			return FP_ENOMEM;
+		sync_views(o);
 		return 0;
 	}
 	default:
@@ -126,21 +273,17 @@ int
 fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt,
 			    const char *arg)
 {
-	const char **v;
-
 	switch (opt) {
 	case 'o':
 		o->out_dir = arg;
 		return 0;
 	case 'n':
+	case FP_OPT_SKIP_NAMESPACE:
 		if (!fp_k8s_is_dns_label(arg, strlen(arg)))
-			return fp_cli_usage(cmd, "--namespace: not a namespace name: '%s'", arg);
-		v = realloc(o->namespaces, (o->n_namespaces + 1) * sizeof(*v));
-		if (v == NULL)
-			return FP_ENOMEM;
-		o->namespaces = v;
-		o->namespaces[o->n_namespaces++] = arg;
-		return 0;
+			return fp_cli_usage(cmd, "%s: not a namespace name: '%s'",
+					    opt == 'n' ? "--namespace" : "--skip-namespace", arg);
+		return list_add(opt == 'n' ? &o->namespaces : &o->skip, arg, false) < 0 ? FP_ENOMEM
+											 : 0;
 	case 'D':
 		o->no_default_deny = true;
 		return 0;
@@ -152,6 +295,13 @@ fp_pipeline_generate_option(struct fp_pipeline_opts *o, const char *cmd, int opt
 		return 0;
 	case FP_OPT_JSON:
 		o->json = true;
+		return 0;
+	case FP_OPT_LAYOUT:
+		if (fp_layout_parse(&o->layout, arg) < 0)
+			return fp_cli_usage(cmd, "--layout: expected namespace or workload: '%s'", arg);
+		return 0;
+	case FP_OPT_NO_DNS_TCP:
+		o->no_dns_tcp = true;
 		return 0;
 	default:
 		return 1;
@@ -177,14 +327,19 @@ record_digest(struct fp_db *db, int64_t run, uint64_t digest, const struct fp_pi
 	      struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
-	json_t *g = json_pack("{s:s, s:s?, s:s?, s:b, s:[]}", "output", o->out_dir, "baseline",
-			      o->baseline, "existing", o->existing, "default_deny",
-			      !o->no_default_deny, "namespaces");
+	json_t *g = json_pack("{s:s, s:s?, s:s?, s:b, s:[], s:[], s:s, s:b}", "output",
+			      o->out_dir, "baseline", o->baseline, "existing", o->existing,
+			      "default_deny", !o->no_default_deny, "namespaces",
+			      "skip_namespaces", "layout", fp_layout_name(o->layout), "dns_tcp",
+			      !o->no_dns_tcp);
 	char hex[32], *text;
 
-	for (size_t i = 0; g != NULL && i < o->n_namespaces; i++)
+	for (size_t i = 0; g != NULL && i < o->namespaces.n; i++)
 		json_array_append_new(json_object_get(g, "namespaces"),
-				      json_string(o->namespaces[i]));
+				      json_string(o->namespaces.v[i]));
+	for (size_t i = 0; g != NULL && i < o->skip.n; i++)
+		json_array_append_new(json_object_get(g, "skip_namespaces"),
+				      json_string(o->skip.v[i]));
 	text = g != NULL ? json_dumps(g, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
 	json_decref(g);
 	if (text == NULL)
@@ -290,11 +445,14 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 {
 	struct fp_policy_opts po = {
 		.no_default_deny = o->no_default_deny,
-		.namespaces = o->n_namespaces > 0 ? o->namespaces : NULL,
-		.n_namespaces = o->n_namespaces,
+		.namespaces = o->namespaces.n > 0 ? o->namespaces.v : NULL,
+		.n_namespaces = o->namespaces.n,
+		.skip_namespaces = o->skip.v,
+		.n_skip_namespaces = o->skip.n,
+		.no_dns_tcp = o->no_dns_tcp,
 	};
 	struct fp_policy_model *m = NULL;
-	struct fp_report_input in = { 0 };
+	struct fp_report_input in = { .layout = o->layout };
 	struct fp_netpol_set *existing = NULL;
 	struct fp_baseline base;
 	struct fp_check_result *checked = NULL;
@@ -316,7 +474,7 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 		r = fp_policy_synthesize(&m, es, &po, &err);
 	}
 	if (r == 0)
-		r = fp_emit_model(&digest, m, o->out_dir, o->baseline, &err);
+		r = fp_layout_write(&digest, m, o->out_dir, o->layout, o->baseline, &err);
 	if (r == 0 && o->baseline != NULL) {
 		r = fp_baseline_compare(&base, es, db, digest, o->out_dir, &err);
 		in.changes = fp_buf_str(&base.md);
@@ -339,8 +497,9 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 					   o->baseline != NULL ? fp_buf_str(&base.json) : NULL);
 	} else {
 		for (size_t i = 0; i < m->n; i++)
-			printf("wrote %s/%s.yaml (%zu policies)\n", o->out_dir, m->nss[i].ns,
-			       m->nss[i].n);
+			printf(o->layout == FP_LAYOUT_WORKLOAD ? "wrote %s/%s/ (%zu policies)\n"
+							       : "wrote %s/%s.yaml (%zu policies)\n",
+			       o->out_dir, m->nss[i].ns, m->nss[i].n);
 		printf("wrote %s/kustomization.yaml\n", o->out_dir);
 		printf("wrote %s/REVIEW.md\n", o->out_dir);
 	}
