@@ -9,15 +9,14 @@
 #include "cmd/pipeline.h"
 
 int
-fp_cli_config_load(struct fp_config *cfg, const char *cmd, int argc, char **argv,
-		   const char *shortopts, const struct option *opts)
+fp_cli_config_load(struct fp_config *cfg, int argc, char **argv, const char *shortopts,
+		   const struct option *opts)
 {
 	const char *file = NULL;
 	bool skip = false, help = false;
 	struct fp_err err = { 0 };
 	int o, saved = opterr, r;
 
-	(void)cmd;
 	fp_config_init(cfg);
 	/* A first, silent pass with the command's own table: "-o -c" is an
 	 * output folder named -c, not a configuration, exactly as the real

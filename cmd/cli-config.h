@@ -21,7 +21,7 @@
 	"      --no-config       do not read ./flowpol.yaml\n"
 
 /*
- * Read the configuration for command @cmd into @cfg (initialized here;
+ * Read the configuration for a command into @cfg (initialized here;
  * free it with fp_config_done() in any case).  @argv is scanned with the
  * command's own @shortopts and @opts, silently, for 'c' (-c, --config),
  * FP_OPT_NO_CONFIG and 'h': with --help nothing is read.  Otherwise FILE is
@@ -31,7 +31,7 @@
  * one on the command line), or FP_EIO/FP_EINPUT when it, or a file it names,
  * cannot be read.
  */
-int fp_cli_config_load(struct fp_config *cfg, const char *cmd, int argc, char **argv,
-		       const char *shortopts, const struct option *opts);
+int fp_cli_config_load(struct fp_config *cfg, int argc, char **argv, const char *shortopts,
+		       const struct option *opts);
 
 #endif

@@ -60,7 +60,7 @@ cmd_ingest(int argc, char **argv)
 	int o, status;
 
 	/* flowpol.yaml first: the command line then overrides it */
-	status = fp_cli_config_load(&cfg, "ingest", argc, argv, shortopts, opts);
+	status = fp_cli_config_load(&cfg, argc, argv, shortopts, opts);
 	if (status < 0)
 		goto out;
 	fp_ingest_files_config(&io, &cfg);

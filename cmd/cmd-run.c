@@ -115,7 +115,7 @@ cmd_run(int argc, char **argv)
 
 	fp_pipeline_init(&po);
 	/* flowpol.yaml first: the command line then overrides it */
-	status = fp_cli_config_load(&cfg, "run", argc, argv, shortopts, opts);
+	status = fp_cli_config_load(&cfg, argc, argv, shortopts, opts);
 	if (status == 0)
 		status = fp_pipeline_config(&po, &cfg);
 	if (status < 0)
