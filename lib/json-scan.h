@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * json-scan.h - a validating, allocation-free JSON scanner for hot paths.
+ *
+ * fp_jscan_parse() checks one JSON text exactly as jansson's
+ * json_loadb(..., JSON_REJECT_DUPLICATES) does (jansson stays the
+ * reference): the top level is an object or an array; strings are valid
+ * UTF-8 without control characters, with valid escapes, no \u0000 and no
+ * lone surrogates; numbers follow the JSON grammar, integers fit in 64 bits
+ * and reals do not overflow; nesting is at most 2048 deep; no object repeats
+ * a key (compared after unescaping); only whitespace follows the value.  It
+ * accepts exactly what jansson accepts, and says only "valid" or "invalid":
+ * a caller that needs jansson's message asks jansson.
+ *
+ * A valid text is left as a flat array of tokens (a "tape") that points into
+ * the text, so a reader picks the members it needs without building a tree.
+ * The scanner keeps its buffers between texts: once they have grown to the
+ * largest line seen, scanning allocates nothing.
+ */
+#ifndef FP_JSON_SCAN_H
+#define FP_JSON_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/util-arena.h"
+
+#define FP_JSCAN_MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH */
+
+enum fp_jscan_type {
+	FP_JSCAN_NULL = 1,
+	FP_JSCAN_FALSE,
+	FP_JSCAN_TRUE,
+	FP_JSCAN_INT,
+	FP_JSCAN_REAL,
+	FP_JSCAN_STRING,
+	FP_JSCAN_ARRAY,
+	FP_JSCAN_OBJECT,
+};
+
+#define FP_JSCAN_ESCAPED 1 /* a string with backslash escapes */
+
+/*
+ * One token.  An object is followed by its members, each a key (a string
+ * token) and the value's tokens; an array by its elements.
+ */
+struct fp_jscan_tok {
+	uint32_t off;  /* strings: first byte after the quote; else the first byte */
+	uint32_t len;  /* strings: raw bytes between the quotes; else the value's bytes */
+	uint32_t next; /* the token after this value, its contents included */
+	uint8_t type;  /* enum fp_jscan_type */
+	uint8_t flags;
+	uint16_t unused;
+};
+
+/* Token index meaning "no such member": the root (0) is never a member. */
+#define FP_JSCAN_NONE 0u
+
+struct fp_jscan_slot;
+
+struct fp_jscan {
+	const char *text;
+	size_t len;
+	struct fp_jscan_tok *tok; /* the tape; tok[0] is the root */
+	size_t n, cap;
+	/* internal: container stack, duplicate-key table, number scratch */
+	struct fp_jscan_frame *stack;
+	struct fp_jscan_slot *keys;
+	size_t keys_cap, keys_used;
+	uint32_t gen;
+	char *num;
+	size_t num_cap;
+};
+
+/* Set up an empty scanner; fp_jscan_done() releases its buffers. */
+void fp_jscan_init(struct fp_jscan *s);
+void fp_jscan_done(struct fp_jscan *s);
+
+/*
+ * Scan @len bytes of @text.  Returns 0 when jansson would accept the text
+ * (the tape is then valid until the next call, and borrows @text), 1 when it
+ * would not, or FP_ENOMEM.
+ */
+int fp_jscan_parse(struct fp_jscan *s, const char *text, size_t len);
+
+/* Give back buffers that an unusually large text made grow. */
+void fp_jscan_trim(struct fp_jscan *s);
+
+static inline enum fp_jscan_type
+fp_jscan_type(const struct fp_jscan *s, uint32_t i)
+{
+	return (enum fp_jscan_type)s->tok[i].type;
+}
+
+/* The members of object @obj: for (k = first; k != end; k = next) key k, value k + 1. */
+static inline uint32_t
+fp_jscan_first_member(const struct fp_jscan *s, uint32_t obj)
+{
+	(void)s;
+	return obj + 1;
+}
+
+static inline uint32_t
+fp_jscan_next_member(const struct fp_jscan *s, uint32_t key)
+{
+	return s->tok[key + 1].next;
+}
+
+static inline uint32_t
+fp_jscan_end(const struct fp_jscan *s, uint32_t container)
+{
+	return s->tok[container].next;
+}
+
+/* Does string token @i, unescaped, equal the @n bytes of @lit? */
+bool fp_jscan_str_eq(const struct fp_jscan *s, uint32_t i, const char *lit, size_t n);
+
+/*
+ * Look up members of object @obj in one pass: out[j] is the value token of
+ * key @names[j] (NUL-terminated, no longer than 63 bytes), or FP_JSCAN_NONE.
+ */
+void fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const char *const *names, size_t n,
+		   uint32_t *out);
+
+/* The value of member @key of @obj, or FP_JSCAN_NONE. */
+uint32_t fp_jscan_get(const struct fp_jscan *s, uint32_t obj, const char *key);
+
+/*
+ * The unescaped bytes of string token @i: the text itself when it has no
+ * escapes, else a copy in @arena (NULL when out of memory).  Not
+ * NUL-terminated unless copied; *@len_out receives the length.
+ */
+const char *fp_jscan_str(const struct fp_jscan *s, uint32_t i, struct fp_arena *arena,
+			 size_t *len_out);
+
+/* The value of integer token @i (it is known to fit). */
+int64_t fp_jscan_int(const struct fp_jscan *s, uint32_t i);
+
+#endif
