@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/endpoint.h"
 #include "lib/util-k8s.h"
+#include "lib/util-macro.h"
 
 static int
 label_cmp(const void *a, const void *b)
@@ -142,8 +144,20 @@ fp_endpoint_normalize(struct fp_endpoint *ep, struct fp_arena *arena, struct fp_
 {
 	size_t n = 0;
 
-	if (ep->n_labels > 1)
+	/* Readers give labels nearly sorted (Hubble sorts them as whole
+	 * "k8s:key=value" strings): an insertion sort is linear then.  Equal keys
+	 * end up side by side either way, and any order of them gives the same
+	 * result below (equal values) or the same error (different values). */
+	if (ep->n_labels > 32)
 		qsort(ep->labels, ep->n_labels, sizeof(*ep->labels), label_cmp);
+	for (size_t i = 1; i < ep->n_labels && ep->n_labels <= 32; i++) {
+		struct fp_label l = ep->labels[i];
+		size_t j = i;
+
+		for (; j > 0 && strcmp(ep->labels[j - 1].key, l.key) > 0; j--)
+			ep->labels[j] = ep->labels[j - 1];
+		ep->labels[j] = l;
+	}
 	for (size_t i = 1; i < ep->n_labels; i++)
 		if (strcmp(ep->labels[i - 1].key, ep->labels[i].key) == 0 &&
 		    strcmp(ep->labels[i - 1].value, ep->labels[i].value) != 0)
@@ -189,12 +203,13 @@ fp_endpoint_normalize(struct fp_endpoint *ep, struct fp_arena *arena, struct fp_
 	return 0;
 }
 
+/* Plain appends, no printf: ingest builds two keys per flow. */
 int
 fp_endpoint_labels_text(struct fp_buf *out, const struct fp_label *labels, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (fp_buf_printf(out, "%s%s=%s", i > 0 ? "," : "", labels[i].key,
-				  labels[i].value) < 0)
+		if ((i > 0 && fp_buf_addc(out, ',') < 0) || fp_buf_adds(out, labels[i].key) < 0 ||
+		    fp_buf_addc(out, '=') < 0 || fp_buf_adds(out, labels[i].value) < 0)
 			return FP_ENOMEM;
 	return 0;
 }
@@ -202,14 +217,19 @@ fp_endpoint_labels_text(struct fp_buf *out, const struct fp_label *labels, size_
 int
 fp_endpoint_key(struct fp_buf *out, const struct fp_endpoint *ep)
 {
+	const char *parts[] = { ep->ns, ep->workload, ep->workload_kind, ep->pod };
 	char ip[FP_ADDR_BUFSZ] = "";
+	char kind[16];
 
 	if (ep->addr.family != 0)
 		fp_addr_format(ip, &ep->addr);
-	if (fp_buf_printf(out, "%d|%s|%s|%s|%s|%s|", (int)ep->kind, ep->ns ? ep->ns : "",
-			  ep->workload ? ep->workload : "",
-			  ep->workload_kind ? ep->workload_kind : "", ep->pod ? ep->pod : "",
-			  ip) < 0)
+	snprintf(kind, sizeof(kind), "%d|", (int)ep->kind);
+	if (fp_buf_adds(out, kind) < 0)
+		return FP_ENOMEM;
+	for (size_t i = 0; i < FP_ARRAY_SIZE(parts); i++)
+		if ((parts[i] != NULL && fp_buf_adds(out, parts[i]) < 0) || fp_buf_addc(out, '|') < 0)
+			return FP_ENOMEM;
+	if (fp_buf_adds(out, ip) < 0 || fp_buf_addc(out, '|') < 0)
 		return FP_ENOMEM;
 	return fp_endpoint_labels_text(out, ep->labels, ep->n_labels);
 }
