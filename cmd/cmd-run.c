@@ -33,6 +33,8 @@ static const char usage_text[] =
 	"      --no-default-deny do not write the default-deny policies\n"
 	"      --progress        show progress on stderr even when it is not a terminal\n"
 	"  -q, --quiet           no progress, no per-file summary\n"
+	"      --threads N       threads parsing each file (default: one per CPU);\n"
+	"                        the results are the same with any number\n"
 	"  -h, --help            show this help\n";
 
 static const struct option opts[] = {
@@ -47,6 +49,7 @@ static const struct option opts[] = {
 	{ "progress", no_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "since", required_argument, NULL, 'S' },
+	{ "threads", required_argument, NULL, 'T' },
 	{ "until", required_argument, NULL, 'U' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },

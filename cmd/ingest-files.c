@@ -55,6 +55,11 @@ fp_ingest_files_option(struct fp_ingest_files_opts *o, const char *cmd, int opt,
 					    arg);
 		return 0;
 	case 'P': o->progress = FP_PROGRESS_ON; return 0;
+	case 'T':
+		if (!fp_parse_u64(&o->threads, arg, FP_INGEST_MAX_THREADS) || o->threads == 0)
+			return fp_cli_usage(cmd, "--threads: expected a number from 1 to %d: '%s'",
+					    FP_INGEST_MAX_THREADS, arg);
+		return 0;
 	case 'q':
 		o->quiet = true;
 		o->progress = FP_PROGRESS_OFF;
@@ -118,6 +123,7 @@ fp_ingest_files(struct fp_db *db, const struct fp_ingest_files_opts *o, int n, c
 		.format = o->format,
 		.max_errors = o->max_errors,
 		.memory = o->memory,
+		.threads = o->threads,
 		.on_reject = on_reject,
 		.on_progress = on_progress,
 	};

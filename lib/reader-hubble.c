@@ -652,5 +652,6 @@ const struct fp_reader fp_reader_hubble = {
 	.detect = hubble_detect,
 	.state_new = fp_reader_hubble__fast_new,
 	.state_free = fp_reader_hubble__fast_free,
+	.parallel = true,
 	.parse = hubble_parse,
 };

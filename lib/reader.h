@@ -10,6 +10,7 @@
 #ifndef FP_READER_H
 #define FP_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/err.h"
@@ -34,6 +35,13 @@ struct fp_reader {
 	/* Optional per-file state: created before the first line of a file. */
 	void *(*state_new)(void);
 	void (*state_free)(void *state);
+	/*
+	 * True when any line can be parsed without the lines before it, so
+	 * ingest may give the chunks of a file to several threads, each with
+	 * a state of its own.  False (the default) keeps one state seeing
+	 * every line in order (a CSV header, say).
+	 */
+	bool parallel;
 	/*
 	 * Parse one line (without its newline).  Returns FP_READ_FLOW,
 	 * FP_READ_SKIP with *@skip set, FP_EINPUT with @err's text and column set
