@@ -49,8 +49,10 @@ struct counts {
 
 struct chunk {
 	/* filled by fetch() */
-	char *buf; /* the lines, each ended by '\n' */
+	char *buf; /* the lines, back to back */
 	size_t len, cap;
+	uint32_t *lens; /* per record: the line's length (0 for input errors) */
+	size_t cap_lens;
 	long first_line;  /* number of the first record */
 	size_t n_records; /* lines and input errors */
 	struct input_error *ierr;
@@ -115,6 +117,11 @@ chunk_clear(struct chunk *c)
 		c->buf = NULL;
 		c->cap = 0;
 	}
+	if (c->cap_lens > CHUNK_BYTES / 16) {
+		free(c->lens);
+		c->lens = NULL;
+		c->cap_lens = 0;
+	}
 }
 
 static void
@@ -124,6 +131,7 @@ chunk_free(struct chunk *c)
 		return;
 	chunk_clear(c);
 	free(c->buf);
+	free(c->lens);
 	free(c->ierr);
 	free(c->rej);
 	fp_flowtab_free(c->tab);
@@ -141,14 +149,31 @@ is_blank(const char *s, size_t len)
 
 /* ---- fetch: whole lines, in order ---- */
 
+/* Room for one more record's length. */
+static bool
+add_record(struct chunk *c, uint32_t len)
+{
+	if (c->n_records == c->cap_lens) {
+		size_t cap = c->cap_lens ? c->cap_lens * 2 : 4096;
+		uint32_t *v = realloc(c->lens, cap * sizeof(*v));
+
+		if (v == NULL)
+			return false;
+		c->lens = v;
+		c->cap_lens = cap;
+	}
+	c->lens[c->n_records++] = len;
+	return true;
+}
+
 static bool
 add_line(struct chunk *c, const char *line, size_t len)
 {
-	if (c->len + len + 1 > c->cap) {
+	if (c->len + len > c->cap) {
 		size_t cap = c->cap ? c->cap : CHUNK_BYTES + 4096;
 		char *p;
 
-		while (cap < c->len + len + 1)
+		while (cap < c->len + len)
 			cap *= 2;
 		p = realloc(c->buf, cap);
 		if (p == NULL)
@@ -156,9 +181,11 @@ add_line(struct chunk *c, const char *line, size_t len)
 		c->buf = p;
 		c->cap = cap;
 	}
+	/* fp_input caps lines at FP_INPUT_MAX_LINE, far below 4 GiB */
+	if (!add_record(c, (uint32_t)len))
+		return false;
 	memcpy(c->buf + c->len, line, len);
-	c->buf[c->len + len] = '\n';
-	c->len += len + 1;
+	c->len += len;
 	return true;
 }
 
@@ -224,11 +251,10 @@ fetch(void *ctx, void *slot)
 			c->last = true;
 		} else if (r == FP_EINPUT) {
 			/* a line too long, or damaged gzip data: a rejected line */
-			if (!add_input_error(c, &lerr)) {
+			if (!add_input_error(c, &lerr) || !add_record(c, 0)) {
 				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
 				break;
 			}
-			c->n_records++;
 		} else if (r < 0) {
 			fatal(c, r, &lerr);
 		} else {
@@ -250,7 +276,6 @@ fetch(void *ctx, void *slot)
 				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
 				break;
 			}
-			c->n_records++;
 		}
 	}
 	job->next_line += (long)c->n_records;
@@ -314,7 +339,7 @@ count_flow(struct chunk *c, struct worker *w, struct fp_flow *flow, struct fp_er
 static void
 parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 {
-	const char *p = c->buf, *end = c->buf + c->len;
+	const char *p = c->buf;
 	size_t ie = 0;
 
 	c->parsed = true;
@@ -331,8 +356,8 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 		struct fp_err lerr = { 0 };
 		struct fp_flow flow;
 		enum fp_skip skip;
-		const char *line, *nl;
-		size_t len;
+		const char *line = p;
+		size_t len = c->lens[i];
 		int r;
 
 		c->counts.lines++;
@@ -340,10 +365,7 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 			keep_reject(c, ing, &c->ierr[ie++].err, lineno);
 			continue;
 		}
-		nl = memchr(p, '\n', (size_t)(end - p));
-		line = p;
-		len = (size_t)(nl - p);
-		p = nl + 1;
+		p += len;
 		if (is_blank(line, len)) {
 			c->counts.skip[FP_SKIP_BLANK]++;
 			c->counts.skipped++;

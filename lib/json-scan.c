@@ -790,25 +790,23 @@ small_key(const struct fp_jscan *s, uint32_t k, const char **out, char buf[64])
 }
 
 void
-fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const char *const *names, size_t n,
-	      uint32_t *out)
+fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const struct fp_jscan_name *names,
+	      size_t n, uint32_t *out)
 {
-	size_t lens[32], left = n;
+	size_t left = n;
 	char buf[64];
 
-	for (size_t j = 0; j < n; j++) {
+	for (size_t j = 0; j < n; j++)
 		out[j] = FP_JSCAN_NONE;
-		lens[j] = j < 32 ? strlen(names[j]) : 0;
-	}
 	for (uint32_t k = obj + 1; k != s->tok[obj].next && left > 0; k = s->tok[k + 1].next) {
 		const char *key;
 		long kl = small_key(s, k, &key, buf);
 
-		if (kl < 0)
+		if (kl <= 0)
 			continue;
-		for (size_t j = 0; j < n && j < 32; j++) {
-			if (lens[j] == (size_t)kl && out[j] == FP_JSCAN_NONE &&
-			    memcmp(names[j], key, (size_t)kl) == 0) {
+		for (size_t j = 0; j < n; j++) {
+			if (names[j].len == (size_t)kl && names[j].s[0] == key[0] &&
+			    out[j] == FP_JSCAN_NONE && memcmp(names[j].s, key, (size_t)kl) == 0) {
 				out[j] = k + 1;
 				left--;
 				break;
@@ -820,9 +818,10 @@ fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const char *const *names, 
 uint32_t
 fp_jscan_get(const struct fp_jscan *s, uint32_t obj, const char *key)
 {
+	struct fp_jscan_name name = { key, strlen(key) };
 	uint32_t out;
 
-	fp_jscan_pick(s, obj, &key, 1, &out);
+	fp_jscan_pick(s, obj, &name, 1, &out);
 	return out;
 }
 

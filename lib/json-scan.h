@@ -116,12 +116,19 @@ fp_jscan_end(const struct fp_jscan *s, uint32_t container)
 /* Does string token @i, unescaped, equal the @n bytes of @lit? */
 bool fp_jscan_str_eq(const struct fp_jscan *s, uint32_t i, const char *lit, size_t n);
 
+/* A member name for fp_jscan_pick(): FP_JSCAN_NAME("verdict"). */
+struct fp_jscan_name {
+	const char *s;
+	size_t len; /* at most 63 */
+};
+#define FP_JSCAN_NAME(lit) { lit, sizeof(lit) - 1 }
+
 /*
  * Look up members of object @obj in one pass: out[j] is the value token of
- * key @names[j] (NUL-terminated, no longer than 63 bytes), or FP_JSCAN_NONE.
+ * key @names[j], or FP_JSCAN_NONE.
  */
-void fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const char *const *names, size_t n,
-		   uint32_t *out);
+void fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const struct fp_jscan_name *names,
+		   size_t n, uint32_t *out);
 
 /* The value of member @key of @obj, or FP_JSCAN_NONE. */
 uint32_t fp_jscan_get(const struct fp_jscan *s, uint32_t obj, const char *key);

@@ -50,17 +50,43 @@ struct memo {
 
 struct hubble_fast {
 	struct fp_jscan js;
-	struct memo *memo[MEMO_SLOTS];
+	struct memo **memo;
+	size_t n_memo;
+	/* Evicted while the record that evicted them may still point into
+	 * them (its source endpoint, say): freed when the next record starts. */
+	struct memo *evicted[2];
+	size_t n_evicted;
 };
+
+void *
+fp_reader_hubble__fast_new_sized(size_t slots)
+{
+	struct hubble_fast *st = calloc(1, sizeof(*st));
+
+	if (st == NULL)
+		return NULL;
+	fp_jscan_init(&st->js);
+	st->n_memo = slots > 0 ? slots : 1;
+	st->memo = calloc(st->n_memo, sizeof(*st->memo));
+	if (st->memo == NULL) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
 
 void *
 fp_reader_hubble__fast_new(void)
 {
-	struct hubble_fast *st = calloc(1, sizeof(*st));
+	return fp_reader_hubble__fast_new_sized(MEMO_SLOTS);
+}
 
-	if (st != NULL)
-		fp_jscan_init(&st->js);
-	return st;
+static void
+bury(struct hubble_fast *st)
+{
+	for (size_t i = 0; i < st->n_evicted; i++)
+		free(st->evicted[i]);
+	st->n_evicted = 0;
 }
 
 void
@@ -70,8 +96,10 @@ fp_reader_hubble__fast_free(void *state)
 
 	if (st == NULL)
 		return;
-	for (size_t i = 0; i < MEMO_SLOTS; i++)
+	bury(st);
+	for (size_t i = 0; i < st->n_memo; i++)
 		free(st->memo[i]);
+	free(st->memo);
 	fp_jscan_done(&st->js);
 	free(st);
 }
@@ -245,7 +273,9 @@ static int
 workloads(struct fp_endpoint *ep, const struct fp_jscan *js, uint32_t v, struct fp_arena *arena,
 	  bool keep)
 {
-	static const char *const names[] = { "name", "kind" };
+	static const struct fp_jscan_name names[] = {
+		FP_JSCAN_NAME("name"), FP_JSCAN_NAME("kind"),
+	};
 	uint32_t arr, m[2];
 	const char *name, *kind;
 	size_t nlen, klen;
@@ -283,8 +313,11 @@ static int
 endpoint(struct fp_endpoint *ep, const struct fp_jscan *js, uint32_t v,
 	 const struct fp_addr *addr, struct fp_arena *arena, bool keep)
 {
-	static const char *const names[] = { "labels", "namespace", "pod_name", "identity",
-					     "workloads" };
+	static const struct fp_jscan_name names[] = {
+		FP_JSCAN_NAME("labels"), FP_JSCAN_NAME("namespace"),
+		FP_JSCAN_NAME("pod_name"), FP_JSCAN_NAME("identity"),
+		FP_JSCAN_NAME("workloads"),
+	};
 	struct ep_flags f = { 0 };
 	const char *ns = NULL, *ns_label = NULL, *pod = NULL;
 	size_t ns_len = 0, ns_label_len = 0, pod_len = 0, count = 0;
@@ -401,9 +434,12 @@ memo_put(struct hubble_fast *st, uint64_t hash, const char *raw, size_t raw_len,
 	size_t size = sizeof(struct memo) + ep->n_labels * sizeof(struct fp_label) + raw_len +
 		      str_size(ep->ns) + str_size(ep->pod) + str_size(ep->workload) +
 		      str_size(ep->workload_kind);
-	struct memo *m, **slot = &st->memo[hash % MEMO_SLOTS];
+	struct memo *m, **slot = &st->memo[hash % st->n_memo];
 	char *at;
 
+	/* a record evicts at most two (its source and its destination) */
+	if (st->n_evicted == 2)
+		return;
 	for (size_t i = 0; i < ep->n_labels; i++)
 		size += str_size(ep->labels[i].key) + str_size(ep->labels[i].value);
 	m = malloc(size);
@@ -425,8 +461,22 @@ memo_put(struct hubble_fast *st, uint64_t hash, const char *raw, size_t raw_len,
 		m->ep.labels[i].key = put_str(&at, ep->labels[i].key);
 		m->ep.labels[i].value = put_str(&at, ep->labels[i].value);
 	}
-	free(*slot);
+	if (*slot != NULL)
+		st->evicted[st->n_evicted++] = *slot;
 	*slot = m;
+}
+
+/*
+ * The memo's hash of an endpoint object: its length and its first and last
+ * 64 bytes, which hold the endpoint id and the pod name.  Hashing whole
+ * objects cost as much as hashing the file; memcmp() decides anyway.
+ */
+static uint64_t
+raw_hash(const char *raw, size_t len)
+{
+	if (len <= 128)
+		return fp_hash64(raw, len, 0);
+	return fp_hash64(raw + len - 64, 64, fp_hash64(raw, 64, len));
 }
 
 /* endpoint(), through the memo.  The strings of *@ep live until the next record. */
@@ -445,8 +495,8 @@ endpoint_memo(struct hubble_fast *st, struct fp_endpoint *ep, uint32_t v,
 		return endpoint(ep, js, v, addr, arena, keep);
 	raw = js->text + js->tok[v].off;
 	raw_len = js->tok[v].len;
-	hash = fp_hash64(raw, raw_len, 0);
-	m = st->memo[hash % MEMO_SLOTS];
+	hash = raw_hash(raw, raw_len);
+	m = st->memo[hash % st->n_memo];
 	if (m != NULL && m->hash == hash && m->raw_len == raw_len &&
 	    memcmp(m->raw, raw, raw_len) == 0) {
 		*ep = m->ep;
@@ -477,7 +527,10 @@ struct l4 {
 static int
 ports(struct l4 *l4, const struct fp_jscan *js, uint32_t obj, struct fp_arena *arena)
 {
-	static const char *const names[] = { "destination_port", "source_port", "flags" };
+	static const struct fp_jscan_name names[] = {
+		FP_JSCAN_NAME("destination_port"), FP_JSCAN_NAME("source_port"),
+		FP_JSCAN_NAME("flags"),
+	};
 	uint32_t m[3], flags, fm[2];
 	uint64_t port;
 	bool has;
@@ -494,7 +547,9 @@ ports(struct l4 *l4, const struct fp_jscan *js, uint32_t obj, struct fp_arena *a
 		return BAD;
 	fm[0] = fm[1] = FP_JSCAN_NONE;
 	if (flags != FP_JSCAN_NONE) {
-		static const char *const fnames[] = { "SYN", "ACK" };
+		static const struct fp_jscan_name fnames[] = {
+			FP_JSCAN_NAME("SYN"), FP_JSCAN_NAME("ACK"),
+		};
 
 		fp_jscan_pick(js, flags, fnames, 2, fm);
 	}
@@ -506,7 +561,10 @@ ports(struct l4 *l4, const struct fp_jscan *js, uint32_t obj, struct fp_arena *a
 static int
 parse_l4(struct l4 *l4, const struct fp_jscan *js, uint32_t v, struct fp_arena *arena)
 {
-	static const char *const names[] = { "TCP", "UDP", "SCTP", "ICMPv4", "ICMPv6" };
+	static const struct fp_jscan_name names[] = {
+		FP_JSCAN_NAME("TCP"), FP_JSCAN_NAME("UDP"), FP_JSCAN_NAME("SCTP"),
+		FP_JSCAN_NAME("ICMPv4"), FP_JSCAN_NAME("ICMPv6"),
+	};
 	static const uint8_t protos[] = { FP_PROTO_TCP, FP_PROTO_UDP, FP_PROTO_SCTP, FP_PROTO_ICMP,
 					  FP_PROTO_ICMPV6 };
 	uint32_t obj, m[5], p;
@@ -544,8 +602,12 @@ parse_l4(struct l4 *l4, const struct fp_jscan *js, uint32_t v, struct fp_arena *
 static int
 parse_verdict(enum fp_verdict *out, bool *skip, const struct fp_jscan *js, uint32_t v)
 {
-	static const char *const names[] = { "VERDICT_UNKNOWN", "FORWARDED", "DROPPED", "ERROR",
-					     "AUDIT", "REDIRECTED", "TRACED", "TRANSLATED" };
+	static const struct fp_jscan_name names[] = {
+		FP_JSCAN_NAME("VERDICT_UNKNOWN"), FP_JSCAN_NAME("FORWARDED"),
+		FP_JSCAN_NAME("DROPPED"), FP_JSCAN_NAME("ERROR"), FP_JSCAN_NAME("AUDIT"),
+		FP_JSCAN_NAME("REDIRECTED"), FP_JSCAN_NAME("TRACED"),
+		FP_JSCAN_NAME("TRANSLATED"),
+	};
 	static const int verdicts[] = { 0, FP_VERDICT_FORWARDED, FP_VERDICT_DROPPED, 0,
 					FP_VERDICT_AUDIT, FP_VERDICT_REDIRECTED, 0, 0 };
 	int found = -1;
@@ -559,7 +621,7 @@ parse_verdict(enum fp_verdict *out, bool *skip, const struct fp_jscan *js, uint3
 		found = i >= 0 && i <= 7 ? (int)i : -1;
 	} else if (fp_jscan_type(js, v) == FP_JSCAN_STRING) {
 		for (int i = 0; i < 8 && found < 0; i++)
-			if (str_is(js, v, names[i]))
+			if (fp_jscan_str_eq(js, v, names[i].s, names[i].len))
 				found = i;
 	}
 	if (found < 0)
@@ -602,8 +664,10 @@ parse_addr(struct fp_addr *out, const struct fp_jscan *js, uint32_t v, struct fp
 static int
 parse_count(uint64_t *out, const struct fp_jscan *js, uint32_t v, struct fp_arena *arena)
 {
-	static const char *const names[] = { "ingress_flow_count", "egress_flow_count",
-					     "unknown_direction_flow_count" };
+	static const struct fp_jscan_name names[] = {
+		FP_JSCAN_NAME("ingress_flow_count"), FP_JSCAN_NAME("egress_flow_count"),
+		FP_JSCAN_NAME("unknown_direction_flow_count"),
+	};
 	uint32_t agg, m[3];
 	uint64_t sum = 0, n;
 	bool has;
@@ -628,9 +692,13 @@ enum {
 	F_DROP_REASON_DESC, F__COUNT
 };
 
-static const char *const flow_names[] = {
-	"event_type", "Type", "l7", "verdict", "time", "l4", "is_reply", "reply", "IP",
-	"source", "destination", "aggregate", "trace_reason", "drop_reason", "drop_reason_desc",
+static const struct fp_jscan_name flow_names[] = {
+	FP_JSCAN_NAME("event_type"), FP_JSCAN_NAME("Type"), FP_JSCAN_NAME("l7"),
+	FP_JSCAN_NAME("verdict"), FP_JSCAN_NAME("time"), FP_JSCAN_NAME("l4"),
+	FP_JSCAN_NAME("is_reply"), FP_JSCAN_NAME("reply"), FP_JSCAN_NAME("IP"),
+	FP_JSCAN_NAME("source"), FP_JSCAN_NAME("destination"), FP_JSCAN_NAME("aggregate"),
+	FP_JSCAN_NAME("trace_reason"), FP_JSCAN_NAME("drop_reason"),
+	FP_JSCAN_NAME("drop_reason_desc"),
 };
 
 /* Is this record a connection?  The reference's classify(). */
@@ -729,7 +797,9 @@ parse_flow(struct fp_flow *out, enum fp_skip *skip, struct hubble_fast *st, uint
 		return BAD;
 	ipm[0] = ipm[1] = FP_JSCAN_NONE;
 	if (ip != FP_JSCAN_NONE) {
-		static const char *const names[] = { "source", "destination" };
+		static const struct fp_jscan_name names[] = {
+			FP_JSCAN_NAME("source"), FP_JSCAN_NAME("destination"),
+		};
 
 		fp_jscan_pick(js, ip, names, 2, ipm);
 	}
@@ -755,8 +825,12 @@ int
 fp_reader_hubble_parse_fast(void *state, struct fp_flow *out, enum fp_skip *skip,
 			    struct fp_arena *arena, const char *line, size_t len)
 {
-	static const char *const root_names[] = { "flow", "node_status", "lost_events",
-						  "agent_event", "debug_event", "verdict", "time" };
+	static const struct fp_jscan_name root_names[] = {
+		FP_JSCAN_NAME("flow"), FP_JSCAN_NAME("node_status"),
+		FP_JSCAN_NAME("lost_events"), FP_JSCAN_NAME("agent_event"),
+		FP_JSCAN_NAME("debug_event"), FP_JSCAN_NAME("verdict"),
+		FP_JSCAN_NAME("time"),
+	};
 	struct hubble_fast *st = state;
 	struct fp_jscan *js = &st->js;
 	uint32_t m[7], flow;
@@ -764,6 +838,7 @@ fp_reader_hubble_parse_fast(void *state, struct fp_flow *out, enum fp_skip *skip
 
 	memset(out, 0, sizeof(*out));
 	*skip = FP_SKIP_NONE;
+	bury(st);
 	r = fp_jscan_parse(js, line, len);
 	if (r != 0)
 		return r < 0 ? r : BAD;

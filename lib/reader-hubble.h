@@ -38,8 +38,10 @@ int fp_reader_hubble_parse_reference(void *state, struct fp_flow *out, enum fp_s
 int fp_reader_hubble_parse_fast(void *state, struct fp_flow *out, enum fp_skip *skip,
 				struct fp_arena *arena, const char *line, size_t len);
 
-/* The state of the hot path: its scanner's buffers. */
+/* The state of the hot path: its scanner's buffers and its endpoint memo. */
 void *fp_reader_hubble__fast_new(void);
 void fp_reader_hubble__fast_free(void *state);
+/* The same with a memo of @slots endpoints: tests make it tiny to evict often. */
+void *fp_reader_hubble__fast_new_sized(size_t slots);
 
 #endif

@@ -9,7 +9,9 @@
  *     must agree: both reject, both skip for the same reason, or both give
  *     the same flow (every field, every label, in order);
  *   - fp_reader_hubble.parse (fast path, reference for messages) must give
- *     what the reference gives, error text and column included.
+ *     what the reference gives, error text and column included;
+ *   - so must a fast path whose endpoint memo has three slots, so that
+ *     remembered endpoints are evicted all the time.
  * Any difference aborts, so libFuzzer keeps the input as a crasher.
  */
 #include "config.h"
@@ -66,12 +68,12 @@ same_flow(const struct fp_flow *a, const struct fp_flow *b)
 }
 
 static void
-check_line(void *state, struct fp_jscan *js, struct fp_arena *a1, struct fp_arena *a2,
-	   const char *line, size_t len)
+check_line(void *state, void *tiny, struct fp_jscan *js, struct fp_arena *a1,
+	   struct fp_arena *a2, const char *line, size_t len)
 {
 	struct fp_err e1 = { 0 }, e3 = { 0 };
-	struct fp_flow f1, f2, f3;
-	enum fp_skip s1, s2, s3;
+	struct fp_flow f1, f2, f3, f4;
+	enum fp_skip s1, s2, s3, s4;
 	json_error_t jerr;
 	json_t *root;
 	int r1, r2, r3, scan;
@@ -110,6 +112,12 @@ check_line(void *state, struct fp_jscan *js, struct fp_arena *a1, struct fp_aren
 		differ("fp_reader_hubble.parse differs from the reference", line, len);
 	if (r1 < 0 && (e1.code != e3.code || e1.column != e3.column || strcmp(e1.text, e3.text) != 0))
 		differ("different error messages", line, len);
+
+	/* 4. eviction does not change a thing */
+	fp_arena_reset(a2);
+	if (fp_reader_hubble_parse_fast(tiny, &f4, &s4, a2, line, len) != r1 ||
+	    (r1 == FP_READ_SKIP && s4 != s1) || (r1 == FP_READ_FLOW && !same_flow(&f1, &f4)))
+		differ("a tiny endpoint memo changes the result", line, len);
 }
 
 int
@@ -117,11 +125,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	void *state = fp_reader_hubble.state_new();
+	void *tiny = fp_reader_hubble__fast_new_sized(3);
 	struct fp_arena a1, a2;
 	struct fp_jscan js;
 
-	if (state == NULL)
+	if (state == NULL || tiny == NULL) {
+		fp_reader_hubble.state_free(state);
+		fp_reader_hubble.state_free(tiny);
 		return 0;
+	}
 	fp_arena_init(&a1);
 	fp_arena_init(&a2);
 	fp_jscan_init(&js);
@@ -129,12 +141,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
 
-		check_line(state, &js, &a1, &a2, p, len);
+		check_line(state, tiny, &js, &a1, &a2, p, len);
 		p += len + (nl != NULL);
 	}
 	fp_jscan_done(&js);
 	fp_arena_done(&a1);
 	fp_arena_done(&a2);
 	fp_reader_hubble.state_free(state);
+	fp_reader_hubble.state_free(tiny);
 	return 0;
 }
