@@ -36,15 +36,43 @@ fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_out, 
 	return 1;
 }
 
-int
-fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err)
+/*
+ * Spilled tuples wait in a TEMP table, not in the database file: rows that
+ * are deleted again at the end of the file would leave free pages behind
+ * (the file never shrinks), and a killed run leaves nothing to clean up.
+ * main.staging of schema 1 only holds rows of older flowpol versions.
+ */
+static int
+ensure_spill(struct fp_db *db, struct fp_err *err)
+{
+	return fp_db_exec(db,
+			  "CREATE TEMP TABLE IF NOT EXISTS spill ("
+			  "fingerprint TEXT NOT NULL, bucket INTEGER NOT NULL, src INTEGER NOT NULL, "
+			  "dst INTEGER NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT NULL, "
+			  "verdict INTEGER NOT NULL, reason INTEGER NOT NULL, count INTEGER NOT NULL, "
+			  "first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
+			  err);
+}
+
+static int
+delete_where(struct fp_db *db, const char *sql, const char *fingerprint, struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 
-	if (fp_db_prepare(db, &st, "DELETE FROM staging WHERE fingerprint = ?", err) < 0)
+	if (fp_db_prepare(db, &st, sql, err) < 0)
 		return FP_EDB;
 	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
 	return fp_db_step(db, st, err) < 0 ? FP_EDB : 0;
+}
+
+int
+fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err)
+{
+	if (ensure_spill(db, err) < 0 ||
+	    delete_where(db, "DELETE FROM temp.spill WHERE fingerprint = ?", fingerprint, err) < 0 ||
+	    delete_where(db, "DELETE FROM main.staging WHERE fingerprint = ?", fingerprint, err) < 0)
+		return FP_EDB;
+	return 0;
 }
 
 /* Bind field @idx (1-based) of a '|'-separated key; empty binds NULL. */
@@ -111,9 +139,11 @@ fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint,
 			  err) < 0 ||
 	    fp_db_prepare(db, &sel_ep, "SELECT id FROM endpoints WHERE key = ?", err) < 0)
 		return FP_EDB;
+	if (staging && ensure_spill(db, err) < 0)
+		return FP_EDB;
 	if (staging)
 		r = fp_db_prepare(db, &ins,
-				  "INSERT INTO staging(fingerprint, bucket, src, dst, proto, port, "
+				  "INSERT INTO temp.spill(fingerprint, bucket, src, dst, proto, port, "
 				  "verdict, reason, count, first_seen, last_seen) "
 				  "VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 				  err);
@@ -167,18 +197,20 @@ fp_store_merge_staging(struct fp_db *db, const char *fingerprint, struct fp_err 
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 
 	/* "WHERE true" keeps SQLite from reading ON CONFLICT as a join clause. */
+	if (ensure_spill(db, err) < 0)
+		return FP_EDB;
 	if (fp_db_prepare(db, &st,
 			  "INSERT INTO flows(bucket, src, dst, proto, port, verdict, reason, "
 			  "count, first_seen, last_seen) "
 			  "SELECT bucket, src, dst, proto, port, verdict, reason, count, "
-			  "first_seen, last_seen FROM staging WHERE fingerprint = ? AND true "
+			  "first_seen, last_seen FROM temp.spill WHERE fingerprint = ? AND true "
 			  MERGE_COUNTS,
 			  err) < 0)
 		return FP_EDB;
 	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
 	if (fp_db_step(db, st, err) < 0)
 		return FP_EDB;
-	return fp_store_drop_staging(db, fingerprint, err);
+	return delete_where(db, "DELETE FROM temp.spill WHERE fingerprint = ?", fingerprint, err);
 }
 
 int
