@@ -793,15 +793,22 @@ void
 fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const struct fp_jscan_name *names,
 	      size_t n, uint32_t *out)
 {
+	uint64_t lens = 0; /* the lengths the names have: most keys match none */
 	size_t left = n;
 	char buf[64];
 
-	for (size_t j = 0; j < n; j++)
+	for (size_t j = 0; j < n; j++) {
 		out[j] = FP_JSCAN_NONE;
+		lens |= (uint64_t)1 << (names[j].len & 63);
+	}
 	for (uint32_t k = obj + 1; k != s->tok[obj].next && left > 0; k = s->tok[k + 1].next) {
 		const char *key;
-		long kl = small_key(s, k, &key, buf);
+		long kl;
 
+		if (!(s->tok[k].flags & FP_JSCAN_ESCAPED) &&
+		    (s->tok[k].len > 63 || !(lens & ((uint64_t)1 << s->tok[k].len))))
+			continue;
+		kl = small_key(s, k, &key, buf);
 		if (kl <= 0)
 			continue;
 		for (size_t j = 0; j < n; j++) {
