@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "lib/endpoint.h"
 #include "lib/identity.h"
 #include "lib/util-buf.h"
+#include "lib/util-hash.h"
 #include "lib/util-k8s.h"
 #include "lib/util-map.h"
 #include "lib/util-sort.h"
@@ -94,6 +96,7 @@ struct builder {
 	struct fp_idset *set;
 	struct draft *drafts; /* parallel to set->ids while building */
 	struct fp_strmap index; /* identity key -> index */
+	long *fwd;            /* a folded twin -> the identity it joined; else itself */
 };
 
 static long
@@ -387,6 +390,82 @@ nomem:
 	return fp_err_nomem(err);
 }
 
+/* "namespace\nk=v,k=v": a label set of a namespace, as a map key. */
+static char *
+set_key(const char *ns, const struct fp_label *labels, size_t n)
+{
+	struct fp_buf b;
+
+	fp_buf_init(&b);
+	if (fp_buf_adds(&b, ns) < 0 || fp_buf_addc(&b, '\n') < 0 ||
+	    fp_endpoint_labels_text(&b, labels, n) < 0) {
+		fp_buf_done(&b);
+		return NULL;
+	}
+	return fp_buf_steal(&b);
+}
+
+#define AMBIGUOUS ((size_t)LONG_MAX) /* never an index */
+
+struct set_index {
+	struct fp_strmap map; /* set_key() -> named workload, or AMBIGUOUS */
+	char **keys;          /* owned */
+	size_t n, cap;
+};
+
+static void
+set_index_done(struct set_index *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		free(x->keys[i]);
+	free(x->keys);
+	fp_strmap_done(&x->map);
+}
+
+/*
+ * Which named workload carried each label set, in each namespace: one lookup
+ * per label-only endpoint instead of a scan of every workload's sets, so
+ * pass 2 stays linear in endpoints and workloads.
+ */
+static int
+set_index_build(struct set_index *x, const struct builder *b)
+{
+	memset(x, 0, sizeof(*x));
+	fp_strmap_init(&x->map);
+	for (size_t w = 0; w < b->set->n; w++) {
+		const struct fp_identity *id = &b->set->ids[w];
+
+		if (id->kind != FP_ID_WORKLOAD || id->key[0] != 'w')
+			continue;
+		for (size_t k = 0; k < b->drafts[w].n_sets; k++) {
+			const struct fp_labelset *ls = &b->drafts[w].sets[k];
+			char *key = set_key(id->ns, ls->labels, ls->n);
+			long found;
+
+			if (key == NULL)
+				return FP_ENOMEM;
+			if (x->n == x->cap) {
+				size_t cap = x->cap ? x->cap * 2 : 64;
+				char **v = realloc(x->keys, cap * sizeof(*v));
+
+				if (v == NULL) {
+					free(key);
+					return FP_ENOMEM;
+				}
+				x->keys = v;
+				x->cap = cap;
+			}
+			x->keys[x->n++] = key;
+			found = fp_strmap_get(&x->map, key);
+			if (found < 0 ? fp_strmap_put(&x->map, key, w) < 0
+				      : (size_t)found != w &&
+						fp_strmap_put(&x->map, key, AMBIGUOUS) < 0)
+				return FP_ENOMEM;
+		}
+	}
+	return 0;
+}
+
 /*
  * Pass 2: an endpoint known by labels alone (a CNI saw the pod but not its
  * name) joins the one named workload whose pods carried exactly those
@@ -397,19 +476,21 @@ pass_labelled(struct builder *b, struct fp_db *db, struct epref *pending, size_t
 	      struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	struct set_index x;
 	struct fp_buf key;
 	int r = 0;
 
 	fp_buf_init(&key);
 	if (fp_db_prepare(db, &st, "SELECT namespace, labels FROM endpoints WHERE id = ?", err) < 0)
 		return FP_EDB;
+	if (set_index_build(&x, b) < 0)
+		goto nomem;
 	for (size_t i = 0; i < n_pending; i++) {
-		struct fp_labelset ls;
 		struct fp_label *l;
-		size_t n, nsets = b->set->n;
-		long match = -1, ident;
+		size_t n;
+		long match, ident;
 		const char *ns, *labels;
-		bool ambiguous = false;
+		char *k;
 
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, pending[i].id);
@@ -421,22 +502,13 @@ pass_labelled(struct builder *b, struct fp_db *db, struct epref *pending, size_t
 		labels = col(st, 1);
 		if (fp_labels_parse(&l, &n, labels) < 0)
 			goto nomem;
-		ls.labels = l;
-		ls.n = n;
-		for (size_t w = 0; w < nsets; w++) {
-			const struct fp_identity *id = &b->set->ids[w];
-
-			if (id->kind != FP_ID_WORKLOAD || id->key[0] != 'w' || strcmp(id->ns, ns) != 0)
-				continue;
-			for (size_t s = 0; s < b->drafts[w].n_sets; s++) {
-				if (!fp_labelset_equal(&b->drafts[w].sets[s], &ls))
-					continue;
-				ambiguous |= match >= 0 && match != (long)w;
-				match = (long)w;
-			}
-		}
+		k = set_key(ns, l, n);
 		fp_labels_free(l, n);
-		if (match >= 0 && !ambiguous) {
+		if (k == NULL)
+			goto nomem;
+		match = fp_strmap_get(&x.map, k);
+		free(k);
+		if (match >= 0 && (size_t)match != AMBIGUOUS) {
 			ident = match;
 		} else {
 			char *name = name_from_labels(labels);
@@ -453,9 +525,11 @@ pass_labelled(struct builder *b, struct fp_db *db, struct epref *pending, size_t
 		if (ident < 0 || map_endpoint(b->set, pending[i].id, ident) < 0)
 			goto nomem;
 	}
+	set_index_done(&x);
 	fp_buf_done(&key);
 	return r;
 nomem:
+	set_index_done(&x);
 	fp_buf_done(&key);
 	return fp_err_nomem(err);
 }
@@ -539,10 +613,86 @@ merge_twin(struct builder *b, size_t i, size_t j)
 		if (r < 0)
 			return FP_ENOMEM;
 	}
-	for (int64_t e = 0; e <= b->set->max_ep; e++)
-		if (b->set->of_ep[e] == (long)j)
-			b->set->of_ep[e] = (long)i;
+	/* Its endpoints move to @i once all twins are known (forward()), not
+	 * here: rewriting the endpoint map for every twin was quadratic. */
+	b->fwd[j] = (long)i;
 	y->kind = 0; /* gone: finish() drops it */
+	return 0;
+}
+
+/* Point the endpoints of folded twins at the identity they joined. */
+static void
+forward(struct builder *b)
+{
+	struct fp_idset *s = b->set;
+
+	for (int64_t e = 0; e <= s->max_ep && s->of_ep != NULL; e++) {
+		long x = s->of_ep[e];
+
+		while (x >= 0 && b->fwd[x] != x)
+			x = b->fwd[x];
+		s->of_ep[e] = x;
+	}
+}
+
+struct by_labels {
+	uint64_t hash;
+	size_t pos;
+};
+
+static int
+by_labels_cmp(const void *a, const void *b)
+{
+	const struct by_labels *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static uint64_t
+labels_hash(const struct fp_identity *id)
+{
+	uint64_t h = id->n_labels;
+
+	for (size_t i = 0; i < id->n_labels; i++) {
+		h = fp_hash64(id->labels[i].key, strlen(id->labels[i].key), h);
+		h = fp_hash64(id->labels[i].value, strlen(id->labels[i].value), h);
+	}
+	return h;
+}
+
+/*
+ * Fold the twins among the workloads @idx[0..n) of one namespace.  Twins
+ * carry the very same labels, so only workloads with equal label hashes are
+ * compared, in the order the pairwise loop would take them: a namespace of
+ * thousands of workloads costs a sort, not millions of comparisons.
+ */
+static int
+fold_twins(struct builder *b, const size_t *idx, size_t n)
+{
+	struct fp_idset *s = b->set;
+	struct by_labels *v = malloc((n ? n : 1) * sizeof(*v));
+
+	if (v == NULL)
+		return FP_ENOMEM;
+	for (size_t a = 0; a < n; a++)
+		v[a] = (struct by_labels){ labels_hash(&s->ids[idx[a]]), a };
+	qsort(v, n, sizeof(*v), by_labels_cmp);
+	for (size_t lo = 0, hi; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n && v[hi].hash == v[lo].hash; hi++)
+			;
+		for (size_t a = lo; a < hi; a++)
+			for (size_t c = a + 1; c < hi; c++)
+				if (s->ids[idx[v[a].pos]].kind == FP_ID_WORKLOAD &&
+				    s->ids[idx[v[c].pos]].kind == FP_ID_WORKLOAD &&
+				    twins(b, idx[v[a].pos], idx[v[c].pos]) &&
+				    merge_twin(b, idx[v[a].pos], idx[v[c].pos]) < 0) {
+					free(v);
+					return FP_ENOMEM;
+				}
+	}
+	free(v);
 	return 0;
 }
 
@@ -554,12 +704,8 @@ select_namespace(struct builder *b, const size_t *idx, size_t n)
 	struct fp_labelset *others = NULL;
 	size_t cap = 0;
 
-	for (size_t a = 0; a < n; a++)
-		for (size_t c = a + 1; c < n; c++)
-			if (s->ids[idx[a]].kind == FP_ID_WORKLOAD &&
-			    s->ids[idx[c]].kind == FP_ID_WORKLOAD && twins(b, idx[a], idx[c]) &&
-			    merge_twin(b, idx[a], idx[c]) < 0)
-				return FP_ENOMEM;
+	if (fold_twins(b, idx, n) < 0)
+		return FP_ENOMEM;
 	for (size_t a = 0; a < n; a++) {
 		struct fp_identity *id = &s->ids[idx[a]];
 		struct fp_labelset mine = { id->labels, id->n_labels };
@@ -590,8 +736,13 @@ pass_selectors(struct builder *b, struct fp_err *err)
 	struct fp_idset *s = b->set;
 	size_t *idx = malloc((s->n ? s->n : 1) * sizeof(*idx)), n = 0;
 
-	if (idx == NULL)
+	b->fwd = malloc((s->n ? s->n : 1) * sizeof(*b->fwd));
+	if (idx == NULL || b->fwd == NULL) {
+		free(idx);
 		return fp_err_nomem(err);
+	}
+	for (size_t i = 0; i < s->n; i++)
+		b->fwd[i] = (long)i;
 	for (size_t i = 0; i < s->n; i++) {
 		struct fp_identity *id = &s->ids[i];
 
@@ -694,8 +845,11 @@ fp_idset_build(struct fp_idset **out, struct fp_db *db, struct fp_err *err)
 	if (r == 0)
 		r = pass_selectors(&b, err);
 	n_drafts = b.set->n; /* finish() drops folded twins */
-	if (r == 0)
+	if (r == 0) {
+		forward(&b);
 		r = finish(b.set, err);
+	}
+	free(b.fwd);
 	for (size_t i = 0; i < n_drafts; i++)
 		draft_done(&b.drafts[i]);
 	free(b.drafts);
