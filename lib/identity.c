@@ -701,32 +701,50 @@ static int
 select_namespace(struct builder *b, const size_t *idx, size_t n)
 {
 	struct fp_idset *s = b->set;
-	struct fp_labelset *others = NULL;
-	size_t cap = 0;
+	struct fp_labelset *sets = NULL;
+	struct fp_selector_index *ix = NULL;
+	size_t *owner = NULL, n_sets = 0, cap = 0, owner_cap = 0;
+	int r = FP_ENOMEM;
 
 	if (fold_twins(b, idx, n) < 0)
 		return FP_ENOMEM;
+	/* Every workload's pod label sets, indexed once for the namespace. */
+	for (size_t c = 0; c < n; c++) {
+		if (s->ids[idx[c]].kind != FP_ID_WORKLOAD)
+			continue;
+		if (push_sets(&sets, &n_sets, &cap, &b->drafts[idx[c]]) < 0)
+			goto out;
+		if (n_sets > owner_cap) {
+			size_t *v = realloc(owner, cap * sizeof(*v));
+
+			if (v == NULL)
+				goto out;
+			owner = v;
+			owner_cap = cap;
+		}
+		for (size_t k = n_sets - b->drafts[idx[c]].n_sets; k < n_sets; k++)
+			owner[k] = c;
+	}
+	if (fp_selector_index_new(&ix, sets, owner, n_sets) < 0)
+		goto out;
 	for (size_t a = 0; a < n; a++) {
 		struct fp_identity *id = &s->ids[idx[a]];
 		struct fp_labelset mine = { id->labels, id->n_labels };
-		size_t n_others = 0;
 
 		if (id->kind != FP_ID_WORKLOAD || id->note != NULL)
 			continue;
-		for (size_t c = 0; c < n; c++)
-			if (c != a && s->ids[idx[c]].kind == FP_ID_WORKLOAD &&
-			    push_sets(&others, &n_others, &cap, &b->drafts[idx[c]]) < 0) {
-				free(others);
-				return FP_ENOMEM;
-			}
-		id->selectable = fp_selector_choose(&id->sel, &mine, b->drafts[idx[a]].sets,
-						    b->drafts[idx[a]].n_sets, others, n_others);
+		id->selectable = fp_selector_choose_indexed(&id->sel, &mine, b->drafts[idx[a]].sets,
+							    b->drafts[idx[a]].n_sets, ix, a);
 		if (!id->selectable)
 			id->note = strdup("no label selector tells its pods apart from another "
 					  "workload's in the namespace");
 	}
-	free(others);
-	return 0;
+	r = 0;
+out:
+	fp_selector_index_free(ix);
+	free(owner);
+	free(sets);
+	return r;
 }
 
 /* Pass 3: labels, selectors and notes of the workloads, namespace by namespace. */
