@@ -74,26 +74,25 @@ fp_jscan_trim(struct fp_jscan *s)
 }
 
 static int
+grow(struct fp_jscan *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 512;
+	struct fp_jscan_tok *v = realloc(s->tok, cap * sizeof(*v));
+
+	if (v == NULL)
+		return FP_ENOMEM;
+	s->tok = v;
+	s->cap = cap;
+	return 0;
+}
+
+static inline int
 push(struct fp_jscan *s, uint8_t type, size_t off)
 {
-	struct fp_jscan_tok *t;
-
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 512;
-		struct fp_jscan_tok *v = realloc(s->tok, cap * sizeof(*v));
-
-		if (v == NULL)
-			return FP_ENOMEM;
-		s->tok = v;
-		s->cap = cap;
-	}
-	t = &s->tok[s->n];
-	t->off = (uint32_t)off;
-	t->len = 0;
-	t->next = (uint32_t)s->n + 1;
-	t->type = type;
-	t->flags = 0;
-	t->unused = 0;
+	if (s->n == s->cap && grow(s) < 0)
+		return FP_ENOMEM;
+	s->tok[s->n] = (struct fp_jscan_tok){ .off = (uint32_t)off, .next = (uint32_t)s->n + 1,
+					      .type = type };
 	s->n++;
 	return 0;
 }
