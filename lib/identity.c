@@ -9,26 +9,11 @@
 #include <jansson.h>
 
 #include "lib/endpoint.h"
+#include "lib/identity-int.h"
 #include "lib/identity.h"
 #include "lib/util-buf.h"
-#include "lib/util-hash.h"
 #include "lib/util-k8s.h"
 #include "lib/util-map.h"
-#include "lib/util-sort.h"
-
-struct fp_idset {
-	struct fp_identity *ids;
-	size_t n, cap;
-	long *of_ep; /* endpoint id -> identity index, -1 unknown */
-	int64_t max_ep;
-};
-
-/* A workload being assembled: its pods' label sets. */
-struct draft {
-	char *key;
-	struct fp_labelset *sets; /* owned label arrays */
-	size_t n_sets, cap_sets;
-};
 
 /* ---- building the set ---- */
 
@@ -92,16 +77,9 @@ fp_idset_find(const struct fp_idset *s, const char *key)
 	return hit != NULL ? (long)(hit - s->ids) : -1;
 }
 
-struct builder {
-	struct fp_idset *set;
-	struct draft *drafts; /* parallel to set->ids while building */
-	struct fp_strmap index; /* identity key -> index */
-	long *fwd;            /* a folded twin -> the identity it joined; else itself */
-};
-
 static long
-builder_add(struct builder *b, enum fp_id_kind kind, const char *key, const char *ns,
-	    const char *name, const char *wkind)
+builder_add(struct fp_id_builder *b, enum fp_id_kind kind, const char *key,
+	    const char *ns, const char *name, const char *wkind)
 {
 	struct fp_idset *s = b->set;
 	struct fp_identity *id;
@@ -119,7 +97,7 @@ builder_add(struct builder *b, enum fp_id_kind kind, const char *key, const char
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		struct fp_identity *ids = realloc(s->ids, cap * sizeof(*ids));
-		struct draft *d = realloc(b->drafts, cap * sizeof(*d));
+		struct fp_id_draft *d = realloc(b->drafts, cap * sizeof(*d));
 
 		if (ids != NULL)
 			s->ids = ids;
@@ -144,9 +122,8 @@ builder_add(struct builder *b, enum fp_id_kind kind, const char *key, const char
 	return (long)s->n++;
 }
 
-/* Remember one pod label set of workload @i (duplicates are kept once). */
-static int
-draft_add_set(struct draft *d, const char *labels)
+int
+fp_identity__draft_add_set(struct fp_id_draft *d, const char *labels)
 {
 	struct fp_labelset ls;
 	struct fp_label *l;
@@ -180,16 +157,15 @@ draft_add_set(struct draft *d, const char *labels)
 }
 
 static void
-draft_done(struct draft *d)
+draft_done(struct fp_id_draft *d)
 {
 	for (size_t i = 0; i < d->n_sets; i++)
 		fp_labels_free((struct fp_label *)d->sets[i].labels, d->sets[i].n);
 	free(d->sets);
 }
 
-/* The labels every set carries, with the same value. */
-static int
-intersect(struct fp_identity *id, const struct draft *d)
+int
+fp_identity__intersect(struct fp_identity *id, const struct fp_id_draft *d)
 {
 	size_t n = 0;
 
@@ -323,8 +299,8 @@ col(sqlite3_stmt *st, int i)
 
 /* Pass 1: every endpoint that names its workload, and the non-pod ones. */
 static int
-pass_named(struct builder *b, struct fp_db *db, struct epref **pending, size_t *n_pending,
-	   struct fp_err *err)
+pass_named(struct fp_id_builder *b, struct fp_db *db, struct epref **pending,
+	   size_t *n_pending, struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	struct fp_buf key;
@@ -380,7 +356,8 @@ pass_named(struct builder *b, struct fp_db *db, struct epref **pending, size_t *
 		ident = builder_add(b, ikind, key.data, ns, name, wkind);
 		if (ident < 0 || map_endpoint(b->set, ep, ident) < 0)
 			goto nomem;
-		if (ikind == FP_ID_WORKLOAD && draft_add_set(&b->drafts[ident], labels) < 0)
+		if (ikind == FP_ID_WORKLOAD &&
+		    fp_identity__draft_add_set(&b->drafts[ident], labels) < 0)
 			goto nomem;
 	}
 	fp_buf_done(&key);
@@ -428,7 +405,7 @@ set_index_done(struct set_index *x)
  * pass 2 stays linear in endpoints and workloads.
  */
 static int
-set_index_build(struct set_index *x, const struct builder *b)
+set_index_build(struct set_index *x, const struct fp_id_builder *b)
 {
 	memset(x, 0, sizeof(*x));
 	fp_strmap_init(&x->map);
@@ -457,9 +434,10 @@ set_index_build(struct set_index *x, const struct builder *b)
 			}
 			x->keys[x->n++] = key;
 			found = fp_strmap_get(&x->map, key);
-			if (found < 0 ? fp_strmap_put(&x->map, key, w) < 0
-				      : (size_t)found != w &&
-						fp_strmap_put(&x->map, key, AMBIGUOUS) < 0)
+			if (found < 0 && fp_strmap_put(&x->map, key, w) < 0)
+				return FP_ENOMEM;
+			if (found >= 0 && (size_t)found != w &&
+			    fp_strmap_put(&x->map, key, AMBIGUOUS) < 0)
 				return FP_ENOMEM;
 		}
 	}
@@ -472,8 +450,8 @@ set_index_build(struct set_index *x, const struct builder *b)
  * labels; otherwise it is a workload of its own, named after its labels.
  */
 static int
-pass_labelled(struct builder *b, struct fp_db *db, struct epref *pending, size_t n_pending,
-	      struct fp_err *err)
+pass_labelled(struct fp_id_builder *b, struct fp_db *db, struct epref *pending,
+	      size_t n_pending, struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 	struct set_index x;
@@ -519,7 +497,8 @@ pass_labelled(struct builder *b, struct fp_db *db, struct epref *pending, size_t
 					? builder_add(b, FP_ID_WORKLOAD, key.data, ns, name, NULL)
 					: -1;
 			free(name);
-			if (ident >= 0 && draft_add_set(&b->drafts[ident], labels) < 0)
+			if (ident >= 0 &&
+			    fp_identity__draft_add_set(&b->drafts[ident], labels) < 0)
 				goto nomem;
 		}
 		if (ident < 0 || map_endpoint(b->set, pending[i].id, ident) < 0)
@@ -531,264 +510,6 @@ pass_labelled(struct builder *b, struct fp_db *db, struct epref *pending, size_t
 nomem:
 	set_index_done(&x);
 	fp_buf_done(&key);
-	return fp_err_nomem(err);
-}
-
-/* Workload indexes ordered by namespace, then key. */
-static int
-ns_order_cmp(const void *pa, const void *pb, void *ctx)
-{
-	const struct fp_identity *ids = ctx;
-	const struct fp_identity *x = &ids[*(const size_t *)pa], *y = &ids[*(const size_t *)pb];
-	int c = strcmp(x->ns, y->ns);
-
-	return c != 0 ? c : strcmp(x->key, y->key);
-}
-
-static int
-push_sets(struct fp_labelset **v, size_t *n, size_t *cap, const struct draft *d)
-{
-	for (size_t k = 0; k < d->n_sets; k++) {
-		if (*n == *cap) {
-			size_t c = *cap ? *cap * 2 : 16;
-			struct fp_labelset *nv = realloc(*v, c * sizeof(**v));
-
-			if (nv == NULL)
-				return FP_ENOMEM;
-			*v = nv;
-			*cap = c;
-		}
-		(*v)[(*n)++] = d->sets[k];
-	}
-	return 0;
-}
-
-/* Can no selector tell workload @i's pods from @j's?  (Both have labels.) */
-static bool
-twins(struct builder *b, size_t i, size_t j)
-{
-	const struct fp_identity *x = &b->set->ids[i], *y = &b->set->ids[j];
-	struct fp_labelset mine = { x->labels, x->n_labels };
-	struct fp_selector sel;
-
-	if (x->n_labels != y->n_labels || x->n_labels == 0 ||
-	    !fp_labelset_subset(x->labels, x->n_labels, &(struct fp_labelset){ y->labels, y->n_labels }))
-		return false;
-	if (fp_selector_choose(&sel, &mine, b->drafts[i].sets, b->drafts[i].n_sets,
-			       b->drafts[j].sets, b->drafts[j].n_sets)) {
-		fp_selector_done(&sel);
-		return false;
-	}
-	return true;
-}
-
-/*
- * Fold workload @j into @i: two workloads whose pods carry the same labels
- * are one identity to a NetworkPolicy, whatever their owners are called.
- */
-static int
-merge_twin(struct builder *b, size_t i, size_t j)
-{
-	struct fp_identity *x = &b->set->ids[i], *y = &b->set->ids[j];
-	struct fp_buf also;
-
-	fp_buf_init(&also);
-	if (x->also != NULL)
-		fp_buf_printf(&also, "%s, ", x->also);
-	fp_buf_printf(&also, "%s/%s", y->ns, y->name);
-	if (also.data == NULL)
-		return FP_ENOMEM;
-	free(x->also);
-	x->also = fp_buf_steal(&also);
-	for (size_t k = 0; k < b->drafts[j].n_sets; k++) {
-		struct fp_labelset *ls = &b->drafts[j].sets[k];
-		struct fp_buf text;
-		int r;
-
-		fp_buf_init(&text);
-		r = fp_endpoint_labels_text(&text, ls->labels, ls->n);
-		if (r == 0)
-			r = draft_add_set(&b->drafts[i], fp_buf_str(&text));
-		fp_buf_done(&text);
-		if (r < 0)
-			return FP_ENOMEM;
-	}
-	/* Its endpoints move to @i once all twins are known (forward()), not
-	 * here: rewriting the endpoint map for every twin was quadratic. */
-	b->fwd[j] = (long)i;
-	y->kind = 0; /* gone: finish() drops it */
-	return 0;
-}
-
-/* Point the endpoints of folded twins at the identity they joined. */
-static void
-forward(struct builder *b)
-{
-	struct fp_idset *s = b->set;
-
-	for (int64_t e = 0; e <= s->max_ep && s->of_ep != NULL; e++) {
-		long x = s->of_ep[e];
-
-		while (x >= 0 && b->fwd[x] != x)
-			x = b->fwd[x];
-		s->of_ep[e] = x;
-	}
-}
-
-struct by_labels {
-	uint64_t hash;
-	size_t pos;
-};
-
-static int
-by_labels_cmp(const void *a, const void *b)
-{
-	const struct by_labels *x = a, *y = b;
-
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-static uint64_t
-labels_hash(const struct fp_identity *id)
-{
-	uint64_t h = id->n_labels;
-
-	for (size_t i = 0; i < id->n_labels; i++) {
-		h = fp_hash64(id->labels[i].key, strlen(id->labels[i].key), h);
-		h = fp_hash64(id->labels[i].value, strlen(id->labels[i].value), h);
-	}
-	return h;
-}
-
-/*
- * Fold the twins among the workloads @idx[0..n) of one namespace.  Twins
- * carry the very same labels, so only workloads with equal label hashes are
- * compared, in the order the pairwise loop would take them: a namespace of
- * thousands of workloads costs a sort, not millions of comparisons.
- */
-static int
-fold_twins(struct builder *b, const size_t *idx, size_t n)
-{
-	struct fp_idset *s = b->set;
-	struct by_labels *v = malloc((n ? n : 1) * sizeof(*v));
-
-	if (v == NULL)
-		return FP_ENOMEM;
-	for (size_t a = 0; a < n; a++)
-		v[a] = (struct by_labels){ labels_hash(&s->ids[idx[a]]), a };
-	qsort(v, n, sizeof(*v), by_labels_cmp);
-	for (size_t lo = 0, hi; lo < n; lo = hi) {
-		for (hi = lo + 1; hi < n && v[hi].hash == v[lo].hash; hi++)
-			;
-		for (size_t a = lo; a < hi; a++)
-			for (size_t c = a + 1; c < hi; c++)
-				if (s->ids[idx[v[a].pos]].kind == FP_ID_WORKLOAD &&
-				    s->ids[idx[v[c].pos]].kind == FP_ID_WORKLOAD &&
-				    twins(b, idx[v[a].pos], idx[v[c].pos]) &&
-				    merge_twin(b, idx[v[a].pos], idx[v[c].pos]) < 0) {
-					free(v);
-					return FP_ENOMEM;
-				}
-	}
-	free(v);
-	return 0;
-}
-
-/* Selectors of the workloads of one namespace, @idx[0..n). */
-static int
-select_namespace(struct builder *b, const size_t *idx, size_t n)
-{
-	struct fp_idset *s = b->set;
-	struct fp_labelset *sets = NULL;
-	struct fp_selector_index *ix = NULL;
-	size_t *owner = NULL, n_sets = 0, cap = 0, owner_cap = 0;
-	int r = FP_ENOMEM;
-
-	if (fold_twins(b, idx, n) < 0)
-		return FP_ENOMEM;
-	/* Every workload's pod label sets, indexed once for the namespace. */
-	for (size_t c = 0; c < n; c++) {
-		if (s->ids[idx[c]].kind != FP_ID_WORKLOAD)
-			continue;
-		if (push_sets(&sets, &n_sets, &cap, &b->drafts[idx[c]]) < 0)
-			goto out;
-		if (n_sets > owner_cap) {
-			size_t *v = realloc(owner, cap * sizeof(*v));
-
-			if (v == NULL)
-				goto out;
-			owner = v;
-			owner_cap = cap;
-		}
-		for (size_t k = n_sets - b->drafts[idx[c]].n_sets; k < n_sets; k++)
-			owner[k] = c;
-	}
-	if (fp_selector_index_new(&ix, sets, owner, n_sets) < 0)
-		goto out;
-	for (size_t a = 0; a < n; a++) {
-		struct fp_identity *id = &s->ids[idx[a]];
-		struct fp_labelset mine = { id->labels, id->n_labels };
-
-		if (id->kind != FP_ID_WORKLOAD || id->note != NULL)
-			continue;
-		id->selectable = fp_selector_choose_indexed(&id->sel, &mine, b->drafts[idx[a]].sets,
-							    b->drafts[idx[a]].n_sets, ix, a);
-		if (!id->selectable)
-			id->note = strdup("no label selector tells its pods apart from another "
-					  "workload's in the namespace");
-	}
-	r = 0;
-out:
-	fp_selector_index_free(ix);
-	free(owner);
-	free(sets);
-	return r;
-}
-
-/* Pass 3: labels, selectors and notes of the workloads, namespace by namespace. */
-static int
-pass_selectors(struct builder *b, struct fp_err *err)
-{
-	struct fp_idset *s = b->set;
-	size_t *idx = malloc((s->n ? s->n : 1) * sizeof(*idx)), n = 0;
-
-	b->fwd = malloc((s->n ? s->n : 1) * sizeof(*b->fwd));
-	if (idx == NULL || b->fwd == NULL) {
-		free(idx);
-		return fp_err_nomem(err);
-	}
-	for (size_t i = 0; i < s->n; i++)
-		b->fwd[i] = (long)i;
-	for (size_t i = 0; i < s->n; i++) {
-		struct fp_identity *id = &s->ids[i];
-
-		if (id->kind != FP_ID_WORKLOAD)
-			continue;
-		if (intersect(id, &b->drafts[i]) < 0)
-			goto nomem;
-		if (b->drafts[i].n_sets == 0)
-			id->note = strdup("no labels are known for its pods");
-		else if (id->n_labels == 0)
-			id->note = strdup("its pods share no stable label");
-		idx[n++] = i;
-	}
-	if (fp_sort(idx, n, sizeof(*idx), ns_order_cmp, s->ids) < 0)
-		goto nomem;
-	for (size_t lo = 0; lo < n;) {
-		size_t hi = lo + 1;
-
-		while (hi < n && strcmp(s->ids[idx[hi]].ns, s->ids[idx[lo]].ns) == 0)
-			hi++;
-		if (select_namespace(b, idx + lo, hi - lo) < 0)
-			goto nomem;
-		lo = hi;
-	}
-	free(idx);
-	return 0;
-nomem:
-	free(idx);
 	return fp_err_nomem(err);
 }
 
@@ -846,7 +567,7 @@ finish(struct fp_idset *s, struct fp_err *err)
 int
 fp_idset_build(struct fp_idset **out, struct fp_db *db, struct fp_err *err)
 {
-	struct builder b = { 0 };
+	struct fp_id_builder b = { 0 };
 	struct epref *pending = NULL;
 	size_t n_pending = 0, n_drafts;
 	int r;
@@ -861,10 +582,10 @@ fp_idset_build(struct fp_idset **out, struct fp_db *db, struct fp_err *err)
 	if (r == 0)
 		r = pass_labelled(&b, db, pending, n_pending, err);
 	if (r == 0)
-		r = pass_selectors(&b, err);
+		r = fp_identity__select(&b, err);
 	n_drafts = b.set->n; /* finish() drops folded twins */
 	if (r == 0) {
-		forward(&b);
+		fp_identity__forward(&b);
 		r = finish(b.set, err);
 	}
 	free(b.fwd);

@@ -11,6 +11,7 @@
 #endif
 
 #include "lib/err.h"
+#include "lib/json-scan-int.h"
 #include "lib/json-scan.h"
 #include "lib/util-hash.h"
 
@@ -131,36 +132,6 @@ skip_plain(const unsigned char *t, size_t p, size_t len)
 	return p;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Four hex digits at t[p..p+4), or -1. */
-static int32_t
-hex4(const unsigned char *t, size_t p, size_t len)
-{
-	int32_t v = 0;
-
-	if (len - p < 4)
-		return -1;
-	for (int i = 0; i < 4; i++) {
-		int h = hexval(t[p + (size_t)i]);
-
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
 /* The length of the valid UTF-8 sequence at t[p], or 0 (jansson's utf8_check_full). */
 static size_t
 utf8_len(const unsigned char *t, size_t p, size_t len)
@@ -227,7 +198,7 @@ scan_string(const unsigned char *t, size_t p, size_t len, bool *escaped)
 		default: return 0;
 		}
 		{
-			int32_t v = hex4(t, p + 2, len), v2;
+			int32_t v = fp_jscan__hex4(t, p + 2, len), v2;
 
 			if (v <= 0) /* invalid, or \u0000: jansson allows no NUL */
 				return 0;
@@ -239,7 +210,7 @@ scan_string(const unsigned char *t, size_t p, size_t len, bool *escaped)
 			/* a high surrogate needs its low half right after */
 			if (len - p < 6 || t[p] != '\\' || t[p + 1] != 'u')
 				return 0;
-			v2 = hex4(t, p + 2, len);
+			v2 = fp_jscan__hex4(t, p + 2, len);
 			if (v2 < 0xdc00 || v2 > 0xdfff)
 				return 0;
 			p += 6;
@@ -247,106 +218,20 @@ scan_string(const unsigned char *t, size_t p, size_t len, bool *escaped)
 	}
 }
 
-/* An iterator over the unescaped bytes of a valid string. */
-struct unesc {
-	const unsigned char *p, *end;
-	unsigned char buf[4];
-	unsigned bi, bn;
-};
-
-static void
-unesc_init(struct unesc *u, const struct fp_jscan *s, uint32_t i)
-{
-	u->p = (const unsigned char *)s->text + s->tok[i].off;
-	u->end = u->p + s->tok[i].len;
-	u->bi = u->bn = 0;
-}
-
-static unsigned
-encode_utf8(unsigned char *out, int32_t v)
-{
-	if (v < 0x80) {
-		out[0] = (unsigned char)v;
-		return 1;
-	}
-	if (v < 0x800) {
-		out[0] = (unsigned char)(0xc0 | (v >> 6));
-		out[1] = (unsigned char)(0x80 | (v & 0x3f));
-		return 2;
-	}
-	if (v < 0x10000) {
-		out[0] = (unsigned char)(0xe0 | (v >> 12));
-		out[1] = (unsigned char)(0x80 | ((v >> 6) & 0x3f));
-		out[2] = (unsigned char)(0x80 | (v & 0x3f));
-		return 3;
-	}
-	out[0] = (unsigned char)(0xf0 | (v >> 18));
-	out[1] = (unsigned char)(0x80 | ((v >> 12) & 0x3f));
-	out[2] = (unsigned char)(0x80 | ((v >> 6) & 0x3f));
-	out[3] = (unsigned char)(0x80 | (v & 0x3f));
-	return 4;
-}
-
-/* The next unescaped byte, or -1 at the end. */
-static int
-unesc_next(struct unesc *u)
-{
-	int32_t v;
-
-	if (u->bi < u->bn)
-		return u->buf[u->bi++];
-	if (u->p >= u->end)
-		return -1;
-	if (*u->p != '\\')
-		return *u->p++;
-	switch (u->p[1]) {
-	case 'b': u->p += 2; return '\b';
-	case 'f': u->p += 2; return '\f';
-	case 'n': u->p += 2; return '\n';
-	case 'r': u->p += 2; return '\r';
-	case 't': u->p += 2; return '\t';
-	case 'u': break;
-	default: u->p += 2; return u->p[-1]; /* " \ / */
-	}
-	v = hex4(u->p, 2, 6);
-	u->p += 6;
-	if (v >= 0xd800 && v <= 0xdbff) {
-		v = 0x10000 + ((v - 0xd800) << 10) + (hex4(u->p, 2, 6) - 0xdc00);
-		u->p += 6;
-	}
-	u->bn = encode_utf8(u->buf, v);
-	u->bi = 1;
-	return u->buf[0];
-}
-
-/* Unescape string token @i into @out (room for its raw length); its length. */
-static size_t
-unescape(const struct fp_jscan *s, uint32_t i, char *out)
-{
-	struct unesc u;
-	size_t n = 0;
-	int c;
-
-	unesc_init(&u, s, i);
-	while ((c = unesc_next(&u)) >= 0)
-		out[n++] = (char)c;
-	return n;
-}
-
 static bool
 keys_equal(const struct fp_jscan *s, uint32_t a, uint32_t b)
 {
 	const struct fp_jscan_tok *x = &s->tok[a], *y = &s->tok[b];
-	struct unesc u, v;
+	struct fp_jscan_unesc u, v;
 	int c;
 
 	if (!(x->flags & FP_JSCAN_ESCAPED) && !(y->flags & FP_JSCAN_ESCAPED))
 		return x->len == y->len && memcmp(s->text + x->off, s->text + y->off, x->len) == 0;
-	unesc_init(&u, s, a);
-	unesc_init(&v, s, b);
+	fp_jscan__unesc_init(&u, s, a);
+	fp_jscan__unesc_init(&v, s, b);
 	do {
-		c = unesc_next(&u);
-		if (c != unesc_next(&v))
+		c = fp_jscan__unesc_next(&u);
+		if (c != fp_jscan__unesc_next(&v))
 			return false;
 	} while (c >= 0);
 	return true;
@@ -358,7 +243,7 @@ key_hash(const struct fp_jscan *s, uint32_t k)
 	const struct fp_jscan_tok *t = &s->tok[k];
 	struct fp_hasher h;
 	unsigned char buf[64];
-	struct unesc u;
+	struct fp_jscan_unesc u;
 	size_t n = 0;
 	int c;
 
@@ -366,8 +251,8 @@ key_hash(const struct fp_jscan *s, uint32_t k)
 		return (uint32_t)fp_hash64(s->text + t->off, t->len, 0);
 	/* the hash of the unescaped bytes, so equal keys hash alike */
 	fp_hasher_init(&h, 0);
-	unesc_init(&u, s, k);
-	while ((c = unesc_next(&u)) >= 0) {
+	fp_jscan__unesc_init(&u, s, k);
+	while ((c = fp_jscan__unesc_next(&u)) >= 0) {
 		buf[n++] = (unsigned char)c;
 		if (n == sizeof(buf)) {
 			fp_hasher_update(&h, buf, n);
@@ -742,123 +627,4 @@ after_value: /* a value ended just before t[p] */
 	sp--;
 	p++;
 	goto after_value;
-}
-
-/* ---- reading the tape ---- */
-
-bool
-fp_jscan_str_eq(const struct fp_jscan *s, uint32_t i, const char *lit, size_t n)
-{
-	const struct fp_jscan_tok *t = &s->tok[i];
-	struct unesc u;
-	size_t k = 0;
-	int c;
-
-	if (!(t->flags & FP_JSCAN_ESCAPED))
-		return t->len == n && memcmp(s->text + t->off, lit, n) == 0;
-	if (t->len < n)
-		return false;
-	unesc_init(&u, s, i);
-	while ((c = unesc_next(&u)) >= 0)
-		if (k >= n || (unsigned char)lit[k++] != c)
-			return false;
-	return k == n;
-}
-
-/* The unescaped key of token @k, if it is at most 63 bytes: its length, else -1. */
-static long
-small_key(const struct fp_jscan *s, uint32_t k, const char **out, char buf[64])
-{
-	const struct fp_jscan_tok *t = &s->tok[k];
-	struct unesc u;
-	long n = 0;
-	int c;
-
-	if (!(t->flags & FP_JSCAN_ESCAPED)) {
-		*out = s->text + t->off;
-		return t->len < 64 ? (long)t->len : -1;
-	}
-	unesc_init(&u, s, k);
-	while ((c = unesc_next(&u)) >= 0) {
-		if (n == 63)
-			return -1;
-		buf[n++] = (char)c;
-	}
-	*out = buf;
-	return n;
-}
-
-void
-fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const struct fp_jscan_name *names,
-	      size_t n, uint32_t *out)
-{
-	uint64_t lens = 0; /* the lengths the names have: most keys match none */
-	size_t left = n;
-	char buf[64];
-
-	for (size_t j = 0; j < n; j++) {
-		out[j] = FP_JSCAN_NONE;
-		lens |= (uint64_t)1 << (names[j].len & 63);
-	}
-	for (uint32_t k = obj + 1; k != s->tok[obj].next && left > 0; k = s->tok[k + 1].next) {
-		const char *key;
-		long kl;
-
-		if (!(s->tok[k].flags & FP_JSCAN_ESCAPED) &&
-		    (s->tok[k].len > 63 || !(lens & ((uint64_t)1 << s->tok[k].len))))
-			continue;
-		kl = small_key(s, k, &key, buf);
-		if (kl <= 0)
-			continue;
-		for (size_t j = 0; j < n; j++) {
-			if (names[j].len == (size_t)kl && names[j].s[0] == key[0] &&
-			    out[j] == FP_JSCAN_NONE && memcmp(names[j].s, key, (size_t)kl) == 0) {
-				out[j] = k + 1;
-				left--;
-				break;
-			}
-		}
-	}
-}
-
-uint32_t
-fp_jscan_get(const struct fp_jscan *s, uint32_t obj, const char *key)
-{
-	struct fp_jscan_name name = { key, strlen(key) };
-	uint32_t out;
-
-	fp_jscan_pick(s, obj, &name, 1, &out);
-	return out;
-}
-
-const char *
-fp_jscan_str(const struct fp_jscan *s, uint32_t i, struct fp_arena *arena, size_t *len_out)
-{
-	const struct fp_jscan_tok *t = &s->tok[i];
-	char *p;
-
-	if (!(t->flags & FP_JSCAN_ESCAPED)) {
-		*len_out = t->len;
-		return s->text + t->off;
-	}
-	/* unescaping never makes a string longer */
-	p = fp_arena_alloc(arena, (size_t)t->len + 1);
-	if (p == NULL)
-		return NULL;
-	*len_out = unescape(s, i, p);
-	p[*len_out] = '\0';
-	return p;
-}
-
-int64_t
-fp_jscan_int(const struct fp_jscan *s, uint32_t i)
-{
-	const char *p = s->text + s->tok[i].off, *end = p + s->tok[i].len;
-	bool neg = *p == '-';
-	uint64_t v = 0;
-
-	for (p += neg; p < end; p++)
-		v = v * 10 + (uint64_t)(*p - '0');
-	/* v is at most 2^63 when negative, so this does not overflow */
-	return neg ? (int64_t)(0 - v) : (int64_t)v;
 }

@@ -22,8 +22,8 @@
 #include <string.h>
 
 #include "lib/json-scan.h"
+#include "lib/reader-hubble-int.h"
 #include "lib/reader-hubble.h"
-#include "lib/util-hash.h"
 #include "lib/util-k8s.h"
 #include "lib/util-time.h"
 
@@ -32,30 +32,9 @@
 
 enum { EV_DROP = 1, EV_TRACE = 4, EV_POLICY_VERDICT = 5, EV_TRACE_SOCK = 7, EV_ACCESS_LOG = 129 };
 
-/*
- * Endpoints remembered by the bytes of their JSON object.  A capture names
- * the same few thousand pods over and over; the same bytes always give the
- * same endpoint (or the same rejection), so a remembered endpoint is neither
- * parsed nor validated again.  Direct-mapped: a new endpoint evicts the one
- * in its slot.  Memory is bounded by MEMO_SLOTS endpoints.
- */
-#define MEMO_SLOTS 8192
-
-struct memo {
-	uint64_t hash;
-	size_t raw_len;
-	const char *raw;        /* the object's bytes; in this block */
-	struct fp_endpoint ep;  /* addr unused; strings and labels in this block */
-};
-
 struct hubble_fast {
 	struct fp_jscan js;
-	struct memo **memo;
-	size_t n_memo;
-	/* Evicted while the record that evicted them may still point into
-	 * them (its source endpoint, say): freed when the next record starts. */
-	struct memo *evicted[2];
-	size_t n_evicted;
+	struct fp_hubble_memo memo;
 };
 
 void *
@@ -66,9 +45,7 @@ fp_reader_hubble__fast_new_sized(size_t slots)
 	if (st == NULL)
 		return NULL;
 	fp_jscan_init(&st->js);
-	st->n_memo = slots > 0 ? slots : 1;
-	st->memo = calloc(st->n_memo, sizeof(*st->memo));
-	if (st->memo == NULL) {
+	if (fp_reader_hubble__memo_init(&st->memo, slots) < 0) {
 		free(st);
 		return NULL;
 	}
@@ -78,15 +55,7 @@ fp_reader_hubble__fast_new_sized(size_t slots)
 void *
 fp_reader_hubble__fast_new(void)
 {
-	return fp_reader_hubble__fast_new_sized(MEMO_SLOTS);
-}
-
-static void
-bury(struct hubble_fast *st)
-{
-	for (size_t i = 0; i < st->n_evicted; i++)
-		free(st->evicted[i]);
-	st->n_evicted = 0;
+	return fp_reader_hubble__fast_new_sized(FP_HUBBLE_MEMO_SLOTS);
 }
 
 void
@@ -96,10 +65,7 @@ fp_reader_hubble__fast_free(void *state)
 
 	if (st == NULL)
 		return;
-	bury(st);
-	for (size_t i = 0; i < st->n_memo; i++)
-		free(st->memo[i]);
-	free(st->memo);
+	fp_reader_hubble__memo_done(&st->memo);
 	fp_jscan_done(&st->js);
 	free(st);
 }
@@ -407,112 +373,39 @@ endpoint(struct fp_endpoint *ep, const struct fp_jscan *js, uint32_t v,
 	return 0;
 }
 
-static size_t
-str_size(const char *s)
-{
-	return s != NULL ? strlen(s) + 1 : 0;
-}
-
-static const char *
-put_str(char **at, const char *s)
-{
-	size_t n = str_size(s);
-	char *p = *at;
-
-	if (s == NULL)
-		return NULL;
-	memcpy(p, s, n);
-	*at += n;
-	return p;
-}
-
-/* Remember endpoint @ep, read from @raw; out of memory only means forgetting. */
-static void
-memo_put(struct hubble_fast *st, uint64_t hash, const char *raw, size_t raw_len,
-	 const struct fp_endpoint *ep)
-{
-	size_t size = sizeof(struct memo) + ep->n_labels * sizeof(struct fp_label) + raw_len +
-		      str_size(ep->ns) + str_size(ep->pod) + str_size(ep->workload) +
-		      str_size(ep->workload_kind);
-	struct memo *m, **slot = &st->memo[hash % st->n_memo];
-	char *at;
-
-	/* a record evicts at most two (its source and its destination) */
-	if (st->n_evicted == 2)
-		return;
-	for (size_t i = 0; i < ep->n_labels; i++)
-		size += str_size(ep->labels[i].key) + str_size(ep->labels[i].value);
-	m = malloc(size);
-	if (m == NULL)
-		return;
-	m->hash = hash;
-	m->raw_len = raw_len;
-	m->ep = *ep;
-	m->ep.labels = ep->n_labels > 0 ? (struct fp_label *)(m + 1) : NULL;
-	at = (char *)(m + 1) + ep->n_labels * sizeof(struct fp_label);
-	memcpy(at, raw, raw_len);
-	m->raw = at;
-	at += raw_len;
-	m->ep.ns = put_str(&at, ep->ns);
-	m->ep.pod = put_str(&at, ep->pod);
-	m->ep.workload = put_str(&at, ep->workload);
-	m->ep.workload_kind = put_str(&at, ep->workload_kind);
-	for (size_t i = 0; i < ep->n_labels; i++) {
-		m->ep.labels[i].key = put_str(&at, ep->labels[i].key);
-		m->ep.labels[i].value = put_str(&at, ep->labels[i].value);
-	}
-	if (*slot != NULL)
-		st->evicted[st->n_evicted++] = *slot;
-	*slot = m;
-}
-
-/*
- * The memo's hash of an endpoint object: its length and its first and last
- * 64 bytes, which hold the endpoint id and the pod name.  Hashing whole
- * objects cost as much as hashing the file; memcmp() decides anyway.
- */
-static uint64_t
-raw_hash(const char *raw, size_t len)
-{
-	if (len <= 128)
-		return fp_hash64(raw, len, 0);
-	return fp_hash64(raw + len - 64, 64, fp_hash64(raw, 64, len));
-}
-
 /* endpoint(), through the memo.  The strings of *@ep live until the next record. */
 static int
 endpoint_memo(struct hubble_fast *st, struct fp_endpoint *ep, uint32_t v,
 	      const struct fp_addr *addr, struct fp_arena *arena, bool keep)
 {
 	const struct fp_jscan *js = &st->js;
+	const struct fp_endpoint *m;
 	const char *raw;
 	size_t raw_len;
 	uint64_t hash;
-	struct memo *m;
 	int r;
 
 	if (v == FP_JSCAN_NONE || fp_jscan_type(js, v) != FP_JSCAN_OBJECT)
 		return endpoint(ep, js, v, addr, arena, keep);
 	raw = js->text + js->tok[v].off;
 	raw_len = js->tok[v].len;
-	hash = raw_hash(raw, raw_len);
-	m = st->memo[hash % st->n_memo];
-	if (m != NULL && m->hash == hash && m->raw_len == raw_len &&
-	    memcmp(m->raw, raw, raw_len) == 0) {
-		*ep = m->ep;
+	hash = fp_reader_hubble__memo_hash(raw, raw_len);
+	m = fp_reader_hubble__memo_find(&st->memo, hash, raw, raw_len);
+	if (m != NULL) {
+		*ep = *m;
 		ep->addr = *addr;
 		/* normalizing sorts the labels in place: give it a copy */
-		if (keep && m->ep.n_labels > 0) {
-			ep->labels = fp_arena_alloc(arena, m->ep.n_labels * sizeof(*ep->labels));
+		if (keep && m->n_labels > 0) {
+			ep->labels = fp_arena_alloc(arena, m->n_labels * sizeof(*ep->labels));
 			if (ep->labels == NULL)
 				return FP_ENOMEM;
-			memcpy(ep->labels, m->ep.labels, m->ep.n_labels * sizeof(*ep->labels));
+			memcpy(ep->labels, m->labels, m->n_labels * sizeof(*ep->labels));
 		}
 		return 0;
 	}
 	r = endpoint(ep, js, v, addr, arena, true);
 	if (r == 0)
-		memo_put(st, hash, raw, raw_len, ep);
+		fp_reader_hubble__memo_put(&st->memo, hash, raw, raw_len, ep);
 	return r;
 }
 
@@ -838,7 +731,7 @@ fp_reader_hubble_parse_fast(void *state, struct fp_flow *out, enum fp_skip *skip
 
 	memset(out, 0, sizeof(*out));
 	*skip = FP_SKIP_NONE;
-	bury(st);
+	fp_reader_hubble__memo_bury(&st->memo);
 	r = fp_jscan_parse(js, line, len);
 	if (r != 0)
 		return r < 0 ? r : BAD;

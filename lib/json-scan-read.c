@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * json-scan-read.c - reading the tape of lib/json-scan.c: members by name,
+ * strings unescaped, integers.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lib/json-scan-int.h"
+#include "lib/json-scan.h"
+
+bool
+fp_jscan_str_eq(const struct fp_jscan *s, uint32_t i, const char *lit, size_t n)
+{
+	const struct fp_jscan_tok *t = &s->tok[i];
+	struct fp_jscan_unesc u;
+	size_t k = 0;
+	int c;
+
+	if (!(t->flags & FP_JSCAN_ESCAPED))
+		return t->len == n && memcmp(s->text + t->off, lit, n) == 0;
+	if (t->len < n)
+		return false;
+	fp_jscan__unesc_init(&u, s, i);
+	while ((c = fp_jscan__unesc_next(&u)) >= 0)
+		if (k >= n || (unsigned char)lit[k++] != c)
+			return false;
+	return k == n;
+}
+
+/* The unescaped key of token @k, if it is at most 63 bytes: its length, else -1. */
+static long
+small_key(const struct fp_jscan *s, uint32_t k, const char **out, char buf[64])
+{
+	const struct fp_jscan_tok *t = &s->tok[k];
+	struct fp_jscan_unesc u;
+	long n = 0;
+	int c;
+
+	if (!(t->flags & FP_JSCAN_ESCAPED)) {
+		*out = s->text + t->off;
+		return t->len < 64 ? (long)t->len : -1;
+	}
+	fp_jscan__unesc_init(&u, s, k);
+	while ((c = fp_jscan__unesc_next(&u)) >= 0) {
+		if (n == 63)
+			return -1;
+		buf[n++] = (char)c;
+	}
+	*out = buf;
+	return n;
+}
+
+void
+fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const struct fp_jscan_name *names,
+	      size_t n, uint32_t *out)
+{
+	uint64_t lens = 0; /* the lengths the names have: most keys match none */
+	size_t left = n;
+	char buf[64];
+
+	for (size_t j = 0; j < n; j++) {
+		out[j] = FP_JSCAN_NONE;
+		lens |= (uint64_t)1 << (names[j].len & 63);
+	}
+	for (uint32_t k = obj + 1; k != s->tok[obj].next && left > 0; k = s->tok[k + 1].next) {
+		const char *key;
+		long kl;
+
+		if (!(s->tok[k].flags & FP_JSCAN_ESCAPED) &&
+		    (s->tok[k].len > 63 || !(lens & ((uint64_t)1 << s->tok[k].len))))
+			continue;
+		kl = small_key(s, k, &key, buf);
+		if (kl <= 0)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			if (names[j].len == (size_t)kl && names[j].s[0] == key[0] &&
+			    out[j] == FP_JSCAN_NONE && memcmp(names[j].s, key, (size_t)kl) == 0) {
+				out[j] = k + 1;
+				left--;
+				break;
+			}
+		}
+	}
+}
+
+uint32_t
+fp_jscan_get(const struct fp_jscan *s, uint32_t obj, const char *key)
+{
+	struct fp_jscan_name name = { key, strlen(key) };
+	uint32_t out;
+
+	fp_jscan_pick(s, obj, &name, 1, &out);
+	return out;
+}
+
+const char *
+fp_jscan_str(const struct fp_jscan *s, uint32_t i, struct fp_arena *arena, size_t *len_out)
+{
+	const struct fp_jscan_tok *t = &s->tok[i];
+	char *p;
+
+	if (!(t->flags & FP_JSCAN_ESCAPED)) {
+		*len_out = t->len;
+		return s->text + t->off;
+	}
+	/* unescaping never makes a string longer */
+	p = fp_arena_alloc(arena, (size_t)t->len + 1);
+	if (p == NULL)
+		return NULL;
+	*len_out = fp_jscan__unescape(s, i, p);
+	p[*len_out] = '\0';
+	return p;
+}
+
+int64_t
+fp_jscan_int(const struct fp_jscan *s, uint32_t i)
+{
+	const char *p = s->text + s->tok[i].off, *end = p + s->tok[i].len;
+	bool neg = *p == '-';
+	uint64_t v = 0;
+
+	for (p += neg; p < end; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	/* v is at most 2^63 when negative, so this does not overflow */
+	return neg ? (int64_t)(0 - v) : (int64_t)v;
+}
