@@ -37,7 +37,7 @@ struct fp_ingest_job {
 	const struct fp_reader *rd;       /* chosen at the first non-blank line */
 	struct fp_flowtab *tab;           /* the file's tuples, folded in line order */
 	struct fp_ingest_rejects rej;
-	char parked[FP_FINGERPRINT_BUFSZ]; /* staging key once a spill happened */
+	char parked[FP_FINGERPRINT_BUFSZ]; /* key of the parked rows, once a spill happened */
 	bool known_fp;                    /* stats->fingerprint is known already */
 	long next_line;                   /* number of the next line to fetch */
 	struct fp_err err;                /* why the file stopped */
@@ -58,7 +58,7 @@ int fp_ingest__chunks(struct fp_ingest_job *job);
  */
 int fp_ingest__reject(struct fp_ingest_job *job, const struct fp_err *lerr);
 
-/* Park the file's tuples in staging to stay within the memory budget. */
+/* Park the file's tuples on disk to stay within the memory budget. */
 int fp_ingest__spill(struct fp_ingest_job *job);
 
 #endif

@@ -187,9 +187,9 @@ commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stat
 }
 
 /*
- * Park the table's tuples in staging to stay inside the memory budget.  The
- * first spill of a file also deletes rows parked by an earlier attempt that
- * was killed, so they are never merged twice.
+ * Park the table's tuples to stay inside the memory budget (in a TEMP table
+ * on disk, see store.c).  The first spill of a file also deletes rows an
+ * earlier flowpol parked in main.staging for it and never merged.
  */
 int
 fp_ingest__spill(struct fp_ingest_job *job)
