@@ -72,11 +72,14 @@ fp_parse_u64(uint64_t *out, const char *s, uint64_t max)
 	if (*s == '\0')
 		return false;
 	for (; *s != '\0'; s++) {
+		uint64_t d = (uint64_t)(*s - '0');
+
 		if (*s < '0' || *s > '9')
 			return false;
-		if (v > (max - (uint64_t)(*s - '0')) / 10)
+		/* max - d would wrap for a digit above a small max ("99", max 8) */
+		if (d > max || v > (max - d) / 10)
 			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return true;
