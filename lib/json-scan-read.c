@@ -56,27 +56,42 @@ void
 fp_jscan_pick(const struct fp_jscan *s, uint32_t obj, const struct fp_jscan_name *names,
 	      size_t n, uint32_t *out)
 {
-	uint64_t lens = 0; /* the lengths the names have: most keys match none */
+	/* the names by length: a key is compared only with names as long */
+	uint8_t first[64], next[32];
+	uint64_t lens = 0;
 	size_t left = n;
 	char buf[64];
 
+	if (n > 32)
+		n = 32;
 	for (size_t j = 0; j < n; j++) {
+		size_t l = names[j].len & 63;
+
 		out[j] = FP_JSCAN_NONE;
-		lens |= (uint64_t)1 << (names[j].len & 63);
+		if (!(lens & ((uint64_t)1 << l)))
+			first[l] = 0xff;
+		lens |= (uint64_t)1 << l;
+		next[j] = first[l];
+		first[l] = (uint8_t)j;
 	}
 	for (uint32_t k = obj + 1; k != s->tok[obj].next && left > 0; k = s->tok[k + 1].next) {
+		const struct fp_jscan_tok *t = &s->tok[k];
 		const char *key;
 		long kl;
 
-		if (!(s->tok[k].flags & FP_JSCAN_ESCAPED) &&
-		    (s->tok[k].len > 63 || !(lens & ((uint64_t)1 << s->tok[k].len))))
-			continue;
-		kl = small_key(s, k, &key, buf);
-		if (kl <= 0)
-			continue;
-		for (size_t j = 0; j < n; j++) {
-			if (names[j].len == (size_t)kl && names[j].s[0] == key[0] &&
-			    out[j] == FP_JSCAN_NONE && memcmp(names[j].s, key, (size_t)kl) == 0) {
+		if (!(t->flags & FP_JSCAN_ESCAPED)) {
+			if (t->len > 63 || !(lens & ((uint64_t)1 << t->len)))
+				continue;
+			key = s->text + t->off;
+			kl = (long)t->len;
+		} else {
+			kl = small_key(s, k, &key, buf);
+			if (kl <= 0 || !(lens & ((uint64_t)1 << kl)))
+				continue;
+		}
+		for (uint8_t j = first[kl]; j != 0xff; j = next[j]) {
+			if (names[j].s[0] == key[0] && out[j] == FP_JSCAN_NONE &&
+			    memcmp(names[j].s, key, (size_t)kl) == 0) {
 				out[j] = k + 1;
 				left--;
 				break;

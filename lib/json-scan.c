@@ -486,6 +486,13 @@ literal(const unsigned char *t, size_t p, size_t len, const char *word, size_t n
 int
 fp_jscan_parse(struct fp_jscan *s, const char *text, size_t len)
 {
+	return fp_jscan_parse_hooked(s, text, len, NULL);
+}
+
+int
+fp_jscan_parse_hooked(struct fp_jscan *s, const char *text, size_t len,
+		      const struct fp_jscan_hook *hook)
+{
 	const unsigned char *t = (const unsigned char *)text;
 	struct fp_jscan_frame *f = NULL;
 	size_t p, sp = 0;
@@ -515,6 +522,21 @@ value: /* a value starts at t[p], at nesting depth sp + 1 */
 		return 1;
 	switch (t[p]) {
 	case '{':
+		/* a member's object the caller has seen before: vouched for */
+		if (hook != NULL && sp > 0 && s->stack[sp - 1].is_obj) {
+			size_t skip = hook->object(hook->ctx, s, (uint32_t)s->n - 1, text + p, len - p,
+						   sp + 1);
+
+			if (skip > 0) {
+				if ((r = push(s, FP_JSCAN_OBJECT, p)) < 0)
+					return r;
+				s->tok[s->n - 1].len = (uint32_t)skip;
+				s->tok[s->n - 1].flags = FP_JSCAN_VOUCHED;
+				p += skip;
+				goto after_value;
+			}
+		}
+		/* fall through */
 	case '[':
 		if ((r = push(s, t[p] == '{' ? FP_JSCAN_OBJECT : FP_JSCAN_ARRAY, p)) < 0)
 			return r;

@@ -40,6 +40,7 @@ enum fp_jscan_type {
 };
 
 #define FP_JSCAN_ESCAPED 1 /* a string with backslash escapes */
+#define FP_JSCAN_VOUCHED 2 /* an object the hook vouched for: no members on the tape */
 
 /*
  * One token.  An object is followed by its members, each a key (a string
@@ -83,6 +84,26 @@ void fp_jscan_done(struct fp_jscan *s);
  * would not, or FP_ENOMEM.
  */
 int fp_jscan_parse(struct fp_jscan *s, const char *text, size_t len);
+
+/*
+ * A hook for texts that repeat whole objects (a log naming the same pods on
+ * every line).  At an object that is the value of a member, object() may
+ * return the length of that object starting at @p (at most @avail bytes),
+ * vouching that exactly those bytes were scanned before as a valid object,
+ * with room for its nesting at @depth (the root is depth 1).  The scanner
+ * then steps over it: the tape holds one FP_JSCAN_VOUCHED object token
+ * (its len covers the object) and none of its members.  0 scans it as usual.
+ * @key is the token of the member's key.
+ */
+struct fp_jscan_hook {
+	size_t (*object)(void *ctx, const struct fp_jscan *s, uint32_t key, const char *p,
+			 size_t avail, size_t depth);
+	void *ctx;
+};
+
+/* fp_jscan_parse() with @hook (may be NULL). */
+int fp_jscan_parse_hooked(struct fp_jscan *s, const char *text, size_t len,
+			  const struct fp_jscan_hook *hook);
 
 /* Give back buffers that an unusually large text made grow. */
 void fp_jscan_trim(struct fp_jscan *s);

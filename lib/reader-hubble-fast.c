@@ -32,9 +32,19 @@
 
 enum { EV_DROP = 1, EV_TRACE = 4, EV_POLICY_VERDICT = 5, EV_TRACE_SOCK = 7, EV_ACCESS_LOG = 129 };
 
+/* At most this many endpoint objects per line are stepped over (source and
+ * destination of the flow, and of a bare flow at the root). */
+#define MAX_VOUCHED 4
+
 struct hubble_fast {
 	struct fp_jscan js;
 	struct fp_hubble_memo memo;
+	/* the objects the scanner stepped over in this line, and what they are */
+	struct {
+		uint32_t tok;
+		const struct fp_hubble_memo_entry *e;
+	} vouched[MAX_VOUCHED];
+	size_t n_vouched;
 };
 
 void *
@@ -373,13 +383,39 @@ endpoint(struct fp_endpoint *ep, const struct fp_jscan *js, uint32_t v,
 	return 0;
 }
 
+/*
+ * The scanner's hook: the object of a "source" or "destination" member that
+ * the memo holds is not scanned again.  Its bytes were validated as an
+ * object before, at a depth that left room for its nesting; the same bytes
+ * are the same valid object, and the same endpoint.
+ */
+static size_t
+vouch(void *ctx, const struct fp_jscan *js, uint32_t key, const char *p, size_t avail,
+      size_t depth)
+{
+	struct hubble_fast *st = ctx;
+	const struct fp_hubble_memo_entry *e;
+
+	if (st->n_vouched == MAX_VOUCHED || depth > 3 ||
+	    (!fp_jscan_str_eq(js, key, "source", 6) && !fp_jscan_str_eq(js, key, "destination", 11)))
+		return 0;
+	e = fp_reader_hubble__memo_match(&st->memo, p, avail);
+	/* the values inside its deepest container sit one level deeper still */
+	if (e == NULL || depth + e->depth > FP_JSCAN_MAX_DEPTH)
+		return 0;
+	/* the token the scanner is about to push */
+	st->vouched[st->n_vouched].tok = (uint32_t)js->n;
+	st->vouched[st->n_vouched++].e = e;
+	return e->raw_len;
+}
+
 /* endpoint(), through the memo.  The strings of *@ep live until the next record. */
 static int
 endpoint_memo(struct hubble_fast *st, struct fp_endpoint *ep, uint32_t v,
 	      const struct fp_addr *addr, struct fp_arena *arena, bool keep)
 {
 	const struct fp_jscan *js = &st->js;
-	const struct fp_endpoint *m;
+	const struct fp_hubble_memo_entry *e = NULL;
 	const char *raw;
 	size_t raw_len;
 	uint64_t hash;
@@ -390,16 +426,25 @@ endpoint_memo(struct hubble_fast *st, struct fp_endpoint *ep, uint32_t v,
 	raw = js->text + js->tok[v].off;
 	raw_len = js->tok[v].len;
 	hash = fp_reader_hubble__memo_hash(raw, raw_len);
-	m = fp_reader_hubble__memo_find(&st->memo, hash, raw, raw_len);
-	if (m != NULL) {
-		*ep = *m;
+	if (js->tok[v].flags & FP_JSCAN_VOUCHED) {
+		/* the entry stays alive for this record even if evicted */
+		for (size_t i = 0; i < st->n_vouched && e == NULL; i++)
+			if (st->vouched[i].tok == v)
+				e = st->vouched[i].e;
+		if (e == NULL)
+			return BAD; /* cannot happen; the reference will read it */
+	} else {
+		e = fp_reader_hubble__memo_find(&st->memo, hash, raw, raw_len);
+	}
+	if (e != NULL) {
+		*ep = e->ep;
 		ep->addr = *addr;
 		/* normalizing sorts the labels in place: give it a copy */
-		if (keep && m->n_labels > 0) {
-			ep->labels = fp_arena_alloc(arena, m->n_labels * sizeof(*ep->labels));
+		if (keep && e->ep.n_labels > 0) {
+			ep->labels = fp_arena_alloc(arena, e->ep.n_labels * sizeof(*ep->labels));
 			if (ep->labels == NULL)
 				return FP_ENOMEM;
-			memcpy(ep->labels, m->labels, m->n_labels * sizeof(*ep->labels));
+			memcpy(ep->labels, e->ep.labels, e->ep.n_labels * sizeof(*ep->labels));
 		}
 		return 0;
 	}
@@ -729,10 +774,13 @@ fp_reader_hubble_parse_fast(void *state, struct fp_flow *out, enum fp_skip *skip
 	uint32_t m[7], flow;
 	int r;
 
+	struct fp_jscan_hook hook = { vouch, st };
+
 	memset(out, 0, sizeof(*out));
 	*skip = FP_SKIP_NONE;
 	fp_reader_hubble__memo_bury(&st->memo);
-	r = fp_jscan_parse(js, line, len);
+	st->n_vouched = 0;
+	r = fp_jscan_parse_hooked(js, line, len, &hook);
 	if (r != 0)
 		return r < 0 ? r : BAD;
 	if (fp_jscan_type(js, 0) != FP_JSCAN_OBJECT)

@@ -20,11 +20,18 @@
 
 #define FP_HUBBLE_MEMO_SLOTS 8192
 
-struct fp_hubble_memo_entry;
+struct fp_hubble_memo_entry {
+	uint64_t hash;
+	size_t raw_len;
+	size_t depth;          /* deepest nesting inside, the object counting 1 */
+	const char *raw;       /* the object's bytes; in this block */
+	struct fp_endpoint ep; /* addr unused; strings and labels in this block */
+};
 
 struct fp_hubble_memo {
-	struct fp_hubble_memo_entry **slots;
+	struct fp_hubble_memo_entry **slots; /* sets of ways */
 	size_t n_slots;
+	unsigned turn;                       /* the way the next eviction takes */
 	/* Evicted while the record that evicted them may still point into
 	 * them (its source endpoint, say): freed when the next record starts. */
 	struct fp_hubble_memo_entry *evicted[2];
@@ -39,13 +46,20 @@ void fp_reader_hubble__memo_bury(struct fp_hubble_memo *m);
 /* The hash the memo files the object @raw under. */
 uint64_t fp_reader_hubble__memo_hash(const char *raw, size_t len);
 /*
- * The endpoint read from exactly the bytes @raw, or NULL.  Borrowed until
- * the next record starts; its addr is not meaningful, and its labels must
- * not be changed.
+ * The entry read from exactly the bytes @raw, or NULL.  Borrowed until the
+ * next record starts; its endpoint's addr is not meaningful, and its labels
+ * must not be changed.
  */
-const struct fp_endpoint *fp_reader_hubble__memo_find(const struct fp_hubble_memo *m,
-						      uint64_t hash, const char *raw,
-						      size_t len);
+const struct fp_hubble_memo_entry *fp_reader_hubble__memo_find(const struct fp_hubble_memo *m,
+							       uint64_t hash, const char *raw,
+							       size_t len);
+/*
+ * The entry whose bytes the text at @p (@avail bytes left) starts with, for
+ * an object whose end is not known yet; objects under 64 bytes are not
+ * found this way.  Borrowed like memo_find()'s.
+ */
+const struct fp_hubble_memo_entry *fp_reader_hubble__memo_match(const struct fp_hubble_memo *m,
+								const char *p, size_t avail);
 /* Remember @ep as read from @raw (deep copy); out of memory only forgets. */
 void fp_reader_hubble__memo_put(struct fp_hubble_memo *m, uint64_t hash, const char *raw,
 				size_t len, const struct fp_endpoint *ep);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,18 +9,17 @@
 #include "lib/reader-hubble-int.h"
 #include "lib/util-hash.h"
 
-struct fp_hubble_memo_entry {
-	uint64_t hash;
-	size_t raw_len;
-	const char *raw;       /* the object's bytes; in this block */
-	struct fp_endpoint ep; /* addr unused; strings and labels in this block */
-};
+/* Entries are found by their first bytes, in sets of WAYS: pods of one
+ * workload may begin alike (same identity) and differ only at the end. */
+#define PREFIX 64
+#define WAYS 4
 
 int
 fp_reader_hubble__memo_init(struct fp_hubble_memo *m, size_t slots)
 {
 	memset(m, 0, sizeof(*m));
-	m->n_slots = slots > 0 ? slots : 1;
+	/* whole sets: at least one */
+	m->n_slots = slots < WAYS ? WAYS : slots - slots % WAYS;
 	m->slots = calloc(m->n_slots, sizeof(*m->slots));
 	return m->slots != NULL ? 0 : FP_ENOMEM;
 }
@@ -43,27 +43,84 @@ fp_reader_hubble__memo_done(struct fp_hubble_memo *m)
 }
 
 /*
- * The length and the first and last 64 bytes of the object, which hold the
- * endpoint id and the pod name.  Hashing whole objects cost as much as
- * hashing the file; memcmp() decides anyway.
+ * The first 64 bytes of the object (all of it when shorter): they hold the
+ * endpoint id, and the scanner's hook must find an object before it knows
+ * where it ends.  memcmp() decides.
  */
 uint64_t
 fp_reader_hubble__memo_hash(const char *raw, size_t len)
 {
-	if (len <= 128)
-		return fp_hash64(raw, len, 0);
-	return fp_hash64(raw + len - 64, 64, fp_hash64(raw, 64, len));
+	return fp_hash64(raw, len < PREFIX ? len : PREFIX, 0);
 }
 
-const struct fp_endpoint *
+static struct fp_hubble_memo_entry **
+set_of(const struct fp_hubble_memo *m, uint64_t hash)
+{
+	return &m->slots[(size_t)(hash % (m->n_slots / WAYS)) * WAYS];
+}
+
+const struct fp_hubble_memo_entry *
 fp_reader_hubble__memo_find(const struct fp_hubble_memo *m, uint64_t hash, const char *raw,
 			    size_t len)
 {
-	const struct fp_hubble_memo_entry *e = m->slots[hash % m->n_slots];
+	struct fp_hubble_memo_entry *const *set = set_of(m, hash);
 
-	if (e != NULL && e->hash == hash && e->raw_len == len && memcmp(e->raw, raw, len) == 0)
-		return &e->ep;
+	for (int w = 0; w < WAYS; w++) {
+		const struct fp_hubble_memo_entry *e = set[w];
+
+		if (e != NULL && e->hash == hash && e->raw_len == len &&
+		    memcmp(e->raw, raw, len) == 0)
+			return e;
+	}
 	return NULL;
+}
+
+const struct fp_hubble_memo_entry *
+fp_reader_hubble__memo_match(const struct fp_hubble_memo *m, const char *p, size_t avail)
+{
+	uint64_t hash;
+	struct fp_hubble_memo_entry *const *set;
+
+	/* a shorter object's hash would not cover PREFIX bytes */
+	if (avail < PREFIX)
+		return NULL;
+	hash = fp_reader_hubble__memo_hash(p, PREFIX);
+	set = set_of(m, hash);
+	for (int w = 0; w < WAYS; w++) {
+		const struct fp_hubble_memo_entry *e = set[w];
+
+		if (e != NULL && e->hash == hash && e->raw_len >= PREFIX && e->raw_len <= avail &&
+		    memcmp(e->raw, p, e->raw_len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* The deepest nesting inside a valid object, counting the object as 1. */
+static size_t
+nesting(const char *raw, size_t len)
+{
+	size_t depth = 0, max = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = raw[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return max;
 }
 
 static size_t
@@ -92,7 +149,7 @@ fp_reader_hubble__memo_put(struct fp_hubble_memo *m, uint64_t hash, const char *
 	size_t size = sizeof(struct fp_hubble_memo_entry) + ep->n_labels * sizeof(struct fp_label) +
 		      len + str_size(ep->ns) + str_size(ep->pod) + str_size(ep->workload) +
 		      str_size(ep->workload_kind);
-	struct fp_hubble_memo_entry *e, **slot = &m->slots[hash % m->n_slots];
+	struct fp_hubble_memo_entry *e, **set = set_of(m, hash), **slot = NULL;
 	char *at;
 
 	/* a record evicts at most two (its source and its destination) */
@@ -105,6 +162,7 @@ fp_reader_hubble__memo_put(struct fp_hubble_memo *m, uint64_t hash, const char *
 		return;
 	e->hash = hash;
 	e->raw_len = len;
+	e->depth = nesting(raw, len);
 	e->ep = *ep;
 	/* the block: the entry, the labels array, the raw bytes, the strings */
 	e->ep.labels = ep->n_labels > 0 ? (struct fp_label *)(e + 1) : NULL;
@@ -120,6 +178,12 @@ fp_reader_hubble__memo_put(struct fp_hubble_memo *m, uint64_t hash, const char *
 		e->ep.labels[i].key = put_str(&at, ep->labels[i].key);
 		e->ep.labels[i].value = put_str(&at, ep->labels[i].value);
 	}
+	/* an empty way, else the ways in turn */
+	for (int w = 0; w < WAYS && slot == NULL; w++)
+		if (set[w] == NULL)
+			slot = &set[w];
+	if (slot == NULL)
+		slot = &set[m->turn++ % WAYS];
 	if (*slot != NULL)
 		m->evicted[m->n_evicted++] = *slot;
 	*slot = e;
