@@ -203,14 +203,47 @@ fp_endpoint_normalize(struct fp_endpoint *ep, struct fp_arena *arena, struct fp_
 	return 0;
 }
 
-/* Plain appends, no printf: ingest builds two keys per flow. */
+/*
+ * Plain copies into room reserved once, no printf: ingest builds two keys
+ * per flow.
+ */
+static char *
+put(char *at, const char *s, size_t n)
+{
+	memcpy(at, s, n);
+	return at + n;
+}
+
 int
 fp_endpoint_labels_text(struct fp_buf *out, const struct fp_label *labels, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((i > 0 && fp_buf_addc(out, ',') < 0) || fp_buf_adds(out, labels[i].key) < 0 ||
-		    fp_buf_addc(out, '=') < 0 || fp_buf_adds(out, labels[i].value) < 0)
-			return FP_ENOMEM;
+	size_t need = 0, len[2 * 64];
+	char *at;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(labels[i].key), v = strlen(labels[i].value);
+
+		if (i < 64) {
+			len[2 * i] = k;
+			len[2 * i + 1] = v;
+		}
+		need += k + v + 2;
+	}
+	if (fp_buf_reserve(out, need) < 0)
+		return FP_ENOMEM;
+	at = out->data + out->len;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i < 64 ? len[2 * i] : strlen(labels[i].key);
+		size_t v = i < 64 ? len[2 * i + 1] : strlen(labels[i].value);
+
+		if (i > 0)
+			*at++ = ',';
+		at = put(at, labels[i].key, k);
+		*at++ = '=';
+		at = put(at, labels[i].value, v);
+	}
+	out->len = (size_t)(at - out->data);
+	out->data[out->len] = '\0';
 	return 0;
 }
 
@@ -218,18 +251,30 @@ int
 fp_endpoint_key(struct fp_buf *out, const struct fp_endpoint *ep)
 {
 	const char *parts[] = { ep->ns, ep->workload, ep->workload_kind, ep->pod };
+	size_t lens[4], need;
 	char ip[FP_ADDR_BUFSZ] = "";
 	char kind[16];
+	int klen;
+	char *at;
 
 	if (ep->addr.family != 0)
 		fp_addr_format(ip, &ep->addr);
-	snprintf(kind, sizeof(kind), "%d|", (int)ep->kind);
-	if (fp_buf_adds(out, kind) < 0)
+	klen = snprintf(kind, sizeof(kind), "%d|", (int)ep->kind);
+	need = (size_t)klen + strlen(ip) + 2;
+	for (size_t i = 0; i < FP_ARRAY_SIZE(parts); i++) {
+		lens[i] = parts[i] != NULL ? strlen(parts[i]) : 0;
+		need += lens[i] + 1;
+	}
+	if (fp_buf_reserve(out, need) < 0)
 		return FP_ENOMEM;
-	for (size_t i = 0; i < FP_ARRAY_SIZE(parts); i++)
-		if ((parts[i] != NULL && fp_buf_adds(out, parts[i]) < 0) || fp_buf_addc(out, '|') < 0)
-			return FP_ENOMEM;
-	if (fp_buf_adds(out, ip) < 0 || fp_buf_addc(out, '|') < 0)
-		return FP_ENOMEM;
+	at = put(out->data + out->len, kind, (size_t)klen);
+	for (size_t i = 0; i < FP_ARRAY_SIZE(parts); i++) {
+		at = put(at, parts[i] != NULL ? parts[i] : "", lens[i]);
+		*at++ = '|';
+	}
+	at = put(at, ip, strlen(ip));
+	*at++ = '|';
+	out->len = (size_t)(at - out->data);
+	out->data[out->len] = '\0';
 	return fp_endpoint_labels_text(out, ep->labels, ep->n_labels);
 }
