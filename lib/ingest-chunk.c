@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,8 +72,12 @@ struct chunk {
 	size_t n_rej, cap_rej;
 };
 
+/*
+ * A thread's reader state and arena.  The arena is written for every line:
+ * workers get a cache line each, or two threads would fight over one.
+ */
 struct worker {
-	const struct fp_reader *rd;
+	alignas(64) const struct fp_reader *rd;
 	void *state;
 	struct fp_arena arena;
 };
@@ -320,19 +325,20 @@ keep_reject(struct chunk *c, const struct fp_ingest *ing, struct fp_err *lerr, l
 }
 
 static int
-count_flow(struct chunk *c, struct worker *w, struct fp_flow *flow, struct fp_err *lerr)
+count_flow(struct chunk *c, struct counts *n, struct worker *w, struct fp_flow *flow,
+	   struct fp_err *lerr)
 {
 	if (fp_endpoint_normalize(&flow->src, &w->arena, lerr) < 0 ||
 	    fp_endpoint_normalize(&flow->dst, &w->arena, lerr) < 0)
 		return lerr->code;
 	if (fp_flowtab_add(c->tab, flow) < 0)
 		return fp_err_nomem(lerr);
-	c->counts.records++;
-	c->counts.connections += flow->count;
-	if (flow->time < c->counts.first)
-		c->counts.first = flow->time;
-	if (flow->time > c->counts.last)
-		c->counts.last = flow->time;
+	n->records++;
+	n->connections += flow->count;
+	if (flow->time < n->first)
+		n->first = flow->time;
+	if (flow->time > n->last)
+		n->last = flow->time;
 	return 0;
 }
 
@@ -341,6 +347,9 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 {
 	const char *p = c->buf;
 	size_t ie = 0;
+	/* counted here, stored once: another thread's chunk may share a cache
+	 * line with this one */
+	struct counts n = c->counts;
 
 	c->parsed = true;
 	if (c->rd != NULL && w->rd != c->rd) {
@@ -353,31 +362,32 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 	}
 	for (size_t i = 0; i < c->n_records && c->status == 0; i++) {
 		long lineno = c->first_line + (long)i;
-		struct fp_err lerr = { 0 };
+		struct fp_err lerr; /* fp_err_set() fills all of it: only the code must be clear */
 		struct fp_flow flow;
 		enum fp_skip skip;
 		const char *line = p;
 		size_t len = c->lens[i];
 		int r;
 
-		c->counts.lines++;
+		lerr.code = FP_OK;
+		n.lines++;
 		if (ie < c->n_ierr && c->ierr[ie].index == i) {
 			keep_reject(c, ing, &c->ierr[ie++].err, lineno);
 			continue;
 		}
 		p += len;
 		if (is_blank(line, len)) {
-			c->counts.skip[FP_SKIP_BLANK]++;
-			c->counts.skipped++;
+			n.skip[FP_SKIP_BLANK]++;
+			n.skipped++;
 			continue;
 		}
 		fp_arena_reset(&w->arena);
 		r = c->rd->parse(w->state, &flow, &skip, &w->arena, line, len, &lerr);
 		if (r == FP_READ_FLOW) {
-			r = count_flow(c, w, &flow, &lerr);
+			r = count_flow(c, &n, w, &flow, &lerr);
 		} else if (r == FP_READ_SKIP) {
-			c->counts.skip[skip]++;
-			c->counts.skipped++;
+			n.skip[skip]++;
+			n.skipped++;
 			r = 0;
 		}
 		if (r == FP_ENOMEM)
@@ -385,6 +395,7 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 		else if (r < 0)
 			keep_reject(c, ing, &lerr, lineno);
 	}
+	c->counts = n;
 }
 
 static void
