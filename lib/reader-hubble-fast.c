@@ -11,10 +11,12 @@
  * no message here: fp_reader_hubble.parse asks the reference why, so every
  * message is jansson's or the reference's own.
  *
- * Records that will be skipped (replies, later packets) are decided on
- * structure before the endpoints are looked at; the endpoints are then only
- * validated (the reference rejects a reply with a bad label too), without
- * copying anything.
+ * What becomes of a record (a flow, or skipped as a reply, a later packet,
+ * L7...) is decided on structure before its endpoints are looked at; those
+ * of a skipped record are then only validated (the reference rejects a reply
+ * with a bad label too).  Endpoints seen before come from the memo
+ * (lib/reader-hubble-memo.c): the scanner steps over their objects without
+ * scanning them, and they are neither validated nor parsed again.
  */
 #include "config.h"
 
