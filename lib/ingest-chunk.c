@@ -246,11 +246,14 @@ fetch(void *ctx, void *slot)
 	chunk_clear(c);
 	c->first_line = job->next_line;
 	while (!c->last && c->len < limit) {
-		struct fp_err lerr = { 0 };
+		struct fp_err lerr; /* filled whole by whoever sets it */
 		const char *line;
 		size_t len;
 		long lineno;
-		int r = fp_input_next_line(job->in, &line, &len, &lineno, &lerr);
+		int r;
+
+		lerr.code = FP_OK;
+		r = fp_input_next_line(job->in, &line, &len, &lineno, &lerr);
 
 		if (r == 0) {
 			c->last = true;
