@@ -781,6 +781,8 @@ fp_reader_hubble_parse_fast(void *state, struct fp_flow *out, enum fp_skip *skip
 	memset(out, 0, sizeof(*out));
 	*skip = FP_SKIP_NONE;
 	fp_reader_hubble__memo_bury(&st->memo);
+	/* a huge line before this one must not keep its tape for the whole file */
+	fp_jscan_trim(js);
 	st->n_vouched = 0;
 	r = fp_jscan_parse_hooked(js, line, len, &hook);
 	if (r != 0)

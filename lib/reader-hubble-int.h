@@ -19,9 +19,15 @@
 #include "lib/flow.h"
 
 #define FP_HUBBLE_MEMO_SLOTS 8192
+/* Real endpoint objects are under 2 KiB: larger ones are not remembered, and
+ * the memo stops taking new ones once it holds this many bytes, whatever a
+ * hostile input tries (it stays correct, only slower). */
+#define FP_HUBBLE_MEMO_MAX_OBJECT 16384
+#define FP_HUBBLE_MEMO_MAX_BYTES ((size_t)16 << 20)
 
 struct fp_hubble_memo_entry {
 	uint64_t hash;
+	size_t size;           /* of this block */
 	size_t raw_len;
 	size_t depth;          /* deepest nesting inside, the object counting 1 */
 	const char *raw;       /* the object's bytes; in this block */
@@ -32,6 +38,7 @@ struct fp_hubble_memo {
 	struct fp_hubble_memo_entry **slots; /* sets of ways */
 	size_t n_slots;
 	unsigned turn;                       /* the way the next eviction takes */
+	size_t bytes;                        /* held by the entries */
 	/* Evicted while the record that evicted them may still point into
 	 * them (its source endpoint, say): freed when the next record starts. */
 	struct fp_hubble_memo_entry *evicted[2];

@@ -27,8 +27,10 @@ fp_reader_hubble__memo_init(struct fp_hubble_memo *m, size_t slots)
 void
 fp_reader_hubble__memo_bury(struct fp_hubble_memo *m)
 {
-	for (size_t i = 0; i < m->n_evicted; i++)
+	for (size_t i = 0; i < m->n_evicted; i++) {
+		m->bytes -= m->evicted[i]->size;
 		free(m->evicted[i]);
+	}
 	m->n_evicted = 0;
 }
 
@@ -152,14 +154,19 @@ fp_reader_hubble__memo_put(struct fp_hubble_memo *m, uint64_t hash, const char *
 	struct fp_hubble_memo_entry *e, **set = set_of(m, hash), **slot = NULL;
 	char *at;
 
-	/* a record evicts at most two (its source and its destination) */
-	if (m->n_evicted == 2)
+	/* a record evicts at most two (its source and its destination); and
+	 * hostile input must not fill the memo with megabyte objects */
+	if (m->n_evicted == 2 || len > FP_HUBBLE_MEMO_MAX_OBJECT)
 		return;
 	for (size_t i = 0; i < ep->n_labels; i++)
 		size += str_size(ep->labels[i].key) + str_size(ep->labels[i].value);
+	if (m->bytes + size > FP_HUBBLE_MEMO_MAX_BYTES)
+		return;
 	e = malloc(size);
 	if (e == NULL)
 		return;
+	m->bytes += size;
+	e->size = size;
 	e->hash = hash;
 	e->raw_len = len;
 	e->depth = nesting(raw, len);
