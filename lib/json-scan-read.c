@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "lib/err.h"
 #include "lib/json-scan-int.h"
 #include "lib/json-scan.h"
 
@@ -140,4 +141,90 @@ fp_jscan_int(const struct fp_jscan *s, uint32_t i)
 		v = v * 10 + (uint64_t)(*p - '0');
 	/* v is at most 2^63 when negative, so this does not overflow */
 	return neg ? (int64_t)(0 - v) : (int64_t)v;
+}
+
+/* ---- typed values, as lib/util-json.c reads them: null is absent ---- */
+
+uint32_t
+fp_jscan_present(const struct fp_jscan *js, uint32_t v)
+{
+	return v != FP_JSCAN_NONE && fp_jscan_type(js, v) != FP_JSCAN_NULL ? v : FP_JSCAN_NONE;
+}
+
+int
+fp_jscan_as(const struct fp_jscan *js, uint32_t *out, uint32_t v, enum fp_jscan_type type)
+{
+	*out = fp_jscan_present(js, v);
+	return *out == FP_JSCAN_NONE || fp_jscan_type(js, *out) == type ? 0 : FP_EINPUT;
+}
+
+int
+fp_jscan_as_string(const struct fp_jscan *js, const char **s, size_t *len, uint32_t v,
+		   struct fp_arena *arena)
+{
+	*s = NULL;
+	*len = 0;
+	v = fp_jscan_present(js, v);
+	if (v == FP_JSCAN_NONE)
+		return 0;
+	if (fp_jscan_type(js, v) != FP_JSCAN_STRING)
+		return FP_EINPUT;
+	*s = fp_jscan_str(js, v, arena, len);
+	return *s != NULL ? 0 : FP_ENOMEM;
+}
+
+int
+fp_jscan_as_uint(const struct fp_jscan *js, uint64_t *out, bool *has, uint32_t v, uint64_t max,
+		 struct fp_arena *arena)
+{
+	*out = 0;
+	*has = false;
+	v = fp_jscan_present(js, v);
+	if (v == FP_JSCAN_NONE)
+		return 0;
+	if (fp_jscan_type(js, v) == FP_JSCAN_INT) {
+		int64_t i = fp_jscan_int(js, v);
+
+		if (i < 0 || (uint64_t)i > max)
+			return FP_EINPUT;
+		*out = (uint64_t)i;
+	} else if (fp_jscan_type(js, v) == FP_JSCAN_STRING) {
+		/* protobuf's JSON mapping writes 64-bit integers as strings */
+		size_t len;
+		const char *s = fp_jscan_str(js, v, arena, &len);
+		uint64_t n = 0;
+
+		if (s == NULL)
+			return FP_ENOMEM;
+		if (len == 0 || len > 20)
+			return FP_EINPUT;
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] < '0' || s[i] > '9' ||
+			    n > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+				return FP_EINPUT;
+			n = n * 10 + (uint64_t)(s[i] - '0');
+		}
+		if (n > max)
+			return FP_EINPUT;
+		*out = n;
+	} else {
+		return FP_EINPUT;
+	}
+	*has = true;
+	return 0;
+}
+
+int
+fp_jscan_as_bool(const struct fp_jscan *js, bool *out, bool *has, uint32_t v)
+{
+	*out = false;
+	*has = false;
+	v = fp_jscan_present(js, v);
+	if (v == FP_JSCAN_NONE)
+		return 0;
+	if (fp_jscan_type(js, v) != FP_JSCAN_TRUE && fp_jscan_type(js, v) != FP_JSCAN_FALSE)
+		return FP_EINPUT;
+	*out = fp_jscan_type(js, v) == FP_JSCAN_TRUE;
+	*has = true;
+	return 0;
 }

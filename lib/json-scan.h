@@ -165,4 +165,24 @@ const char *fp_jscan_str(const struct fp_jscan *s, uint32_t i, struct fp_arena *
 /* The value of integer token @i (it is known to fit). */
 int64_t fp_jscan_int(const struct fp_jscan *s, uint32_t i);
 
+/*
+ * Typed reading of a member's value token @v, with lib/util-json.c's rules:
+ * FP_JSCAN_NONE and JSON null are "absent", a value of another type is
+ * FP_EINPUT (without a message), FP_ENOMEM when unescaping a string fails.
+ */
+/* @v, or FP_JSCAN_NONE when it is absent or null. */
+uint32_t fp_jscan_present(const struct fp_jscan *s, uint32_t v);
+/* *@out is @v when it has @type, FP_JSCAN_NONE when absent. */
+int fp_jscan_as(const struct fp_jscan *s, uint32_t *out, uint32_t v, enum fp_jscan_type type);
+/* A string, unescaped (see fp_jscan_str()); *@str is NULL when absent. */
+int fp_jscan_as_string(const struct fp_jscan *s, const char **str, size_t *len, uint32_t v,
+		       struct fp_arena *arena);
+/*
+ * An unsigned integer no larger than @max; protobuf's JSON mapping writes
+ * 64-bit integers as strings, so a string of digits counts too.
+ */
+int fp_jscan_as_uint(const struct fp_jscan *s, uint64_t *out, bool *has, uint32_t v,
+		     uint64_t max, struct fp_arena *arena);
+int fp_jscan_as_bool(const struct fp_jscan *s, bool *out, bool *has, uint32_t v);
+
 #endif

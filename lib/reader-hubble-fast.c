@@ -82,92 +82,6 @@ fp_reader_hubble__fast_free(void *state)
 	free(st);
 }
 
-/* ---- typed members, as util-json.c reads them: null is absent ---- */
-
-static uint32_t
-present(const struct fp_jscan *js, uint32_t v)
-{
-	return v != FP_JSCAN_NONE && fp_jscan_type(js, v) != FP_JSCAN_NULL ? v : FP_JSCAN_NONE;
-}
-
-static int
-get_typed(const struct fp_jscan *js, uint32_t *out, uint32_t v, enum fp_jscan_type type)
-{
-	*out = present(js, v);
-	return *out == FP_JSCAN_NONE || fp_jscan_type(js, *out) == type ? 0 : BAD;
-}
-
-static int
-get_string(const struct fp_jscan *js, const char **s, size_t *len, uint32_t v,
-	   struct fp_arena *arena)
-{
-	*s = NULL;
-	*len = 0;
-	v = present(js, v);
-	if (v == FP_JSCAN_NONE)
-		return 0;
-	if (fp_jscan_type(js, v) != FP_JSCAN_STRING)
-		return BAD;
-	*s = fp_jscan_str(js, v, arena, len);
-	return *s != NULL ? 0 : FP_ENOMEM;
-}
-
-static int
-get_uint(const struct fp_jscan *js, uint64_t *out, bool *has, uint32_t v, uint64_t max,
-	 struct fp_arena *arena)
-{
-	*out = 0;
-	*has = false;
-	v = present(js, v);
-	if (v == FP_JSCAN_NONE)
-		return 0;
-	if (fp_jscan_type(js, v) == FP_JSCAN_INT) {
-		int64_t i = fp_jscan_int(js, v);
-
-		if (i < 0 || (uint64_t)i > max)
-			return BAD;
-		*out = (uint64_t)i;
-	} else if (fp_jscan_type(js, v) == FP_JSCAN_STRING) {
-		/* protobuf's JSON mapping writes 64-bit integers as strings */
-		size_t len;
-		const char *s = fp_jscan_str(js, v, arena, &len);
-		uint64_t n = 0;
-
-		if (s == NULL)
-			return FP_ENOMEM;
-		if (len == 0 || len > 20)
-			return BAD;
-		for (size_t i = 0; i < len; i++) {
-			if (s[i] < '0' || s[i] > '9' ||
-			    n > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
-				return BAD;
-			n = n * 10 + (uint64_t)(s[i] - '0');
-		}
-		if (n > max)
-			return BAD;
-		*out = n;
-	} else {
-		return BAD;
-	}
-	*has = true;
-	return 0;
-}
-
-static int
-get_bool(const struct fp_jscan *js, bool *out, bool *has, uint32_t v)
-{
-	*out = false;
-	*has = false;
-	v = present(js, v);
-	if (v == FP_JSCAN_NONE)
-		return 0;
-	if (fp_jscan_type(js, v) != FP_JSCAN_TRUE && fp_jscan_type(js, v) != FP_JSCAN_FALSE)
-		return BAD;
-	*out = fp_jscan_type(js, v) == FP_JSCAN_TRUE;
-	*has = true;
-	return 0;
-}
-
 static bool
 str_is(const struct fp_jscan *js, uint32_t v, const char *lit)
 {
@@ -258,15 +172,15 @@ workloads(struct fp_endpoint *ep, const struct fp_jscan *js, uint32_t v, struct 
 	const char *name, *kind;
 	size_t nlen, klen;
 
-	if (get_typed(js, &arr, v, FP_JSCAN_ARRAY) < 0)
+	if (fp_jscan_as(js, &arr, v, FP_JSCAN_ARRAY) < 0)
 		return BAD;
 	if (arr == FP_JSCAN_NONE || fp_jscan_end(js, arr) == arr + 1)
 		return 0;
 	if (fp_jscan_type(js, arr + 1) != FP_JSCAN_OBJECT)
 		return BAD;
 	fp_jscan_pick(js, arr + 1, names, 2, m);
-	if (get_string(js, &name, &nlen, m[0], arena) < 0 ||
-	    get_string(js, &kind, &klen, m[1], arena) < 0)
+	if (fp_jscan_as_string(js, &name, &nlen, m[0], arena) < 0 ||
+	    fp_jscan_as_string(js, &kind, &klen, m[1], arena) < 0)
 		return BAD;
 	if (name == NULL)
 		return 0;
@@ -306,15 +220,15 @@ endpoint(struct fp_endpoint *ep, const struct fp_jscan *js, uint32_t v,
 
 	memset(ep, 0, sizeof(*ep));
 	ep->addr = *addr;
-	if (get_typed(js, &obj, v, FP_JSCAN_OBJECT) < 0)
+	if (fp_jscan_as(js, &obj, v, FP_JSCAN_OBJECT) < 0)
 		return BAD;
 	if (obj == FP_JSCAN_NONE)
 		return 0;
 	fp_jscan_pick(js, obj, names, 5, m);
-	if (get_typed(js, &labels, m[0], FP_JSCAN_ARRAY) < 0 ||
-	    get_string(js, &ns, &ns_len, m[1], arena) < 0 ||
-	    get_string(js, &pod, &pod_len, m[2], arena) < 0 ||
-	    get_uint(js, &identity, &has_identity, m[3], UINT32_MAX, arena) < 0)
+	if (fp_jscan_as(js, &labels, m[0], FP_JSCAN_ARRAY) < 0 ||
+	    fp_jscan_as_string(js, &ns, &ns_len, m[1], arena) < 0 ||
+	    fp_jscan_as_string(js, &pod, &pod_len, m[2], arena) < 0 ||
+	    fp_jscan_as_uint(js, &identity, &has_identity, m[3], UINT32_MAX, arena) < 0)
 		return BAD;
 	if (labels != FP_JSCAN_NONE) {
 		for (uint32_t e = labels + 1; e != fp_jscan_end(js, labels); e = js->tok[e].next)
@@ -476,14 +390,14 @@ ports(struct l4 *l4, const struct fp_jscan *js, uint32_t obj, struct fp_arena *a
 	bool has;
 
 	fp_jscan_pick(js, obj, names, l4->proto == FP_PROTO_TCP ? 3 : 2, m);
-	if (get_uint(js, &port, &has, m[0], 65535, arena) < 0)
+	if (fp_jscan_as_uint(js, &port, &has, m[0], 65535, arena) < 0)
 		return BAD;
 	l4->port = (uint16_t)port;
-	if (get_uint(js, &port, &has, m[1], 65535, arena) < 0)
+	if (fp_jscan_as_uint(js, &port, &has, m[1], 65535, arena) < 0)
 		return BAD;
 	if (l4->proto != FP_PROTO_TCP)
 		return 0;
-	if (get_typed(js, &flags, m[2], FP_JSCAN_OBJECT) < 0)
+	if (fp_jscan_as(js, &flags, m[2], FP_JSCAN_OBJECT) < 0)
 		return BAD;
 	fm[0] = fm[1] = FP_JSCAN_NONE;
 	if (flags != FP_JSCAN_NONE) {
@@ -493,7 +407,7 @@ ports(struct l4 *l4, const struct fp_jscan *js, uint32_t obj, struct fp_arena *a
 
 		fp_jscan_pick(js, flags, fnames, 2, fm);
 	}
-	if (get_bool(js, &l4->syn, &has, fm[0]) < 0 || get_bool(js, &l4->ack, &has, fm[1]) < 0)
+	if (fp_jscan_as_bool(js, &l4->syn, &has, fm[0]) < 0 || fp_jscan_as_bool(js, &l4->ack, &has, fm[1]) < 0)
 		return BAD;
 	return 0;
 }
@@ -512,14 +426,14 @@ parse_l4(struct l4 *l4, const struct fp_jscan *js, uint32_t v, struct fp_arena *
 	bool has;
 
 	memset(l4, 0, sizeof(*l4));
-	if (get_typed(js, &obj, v, FP_JSCAN_OBJECT) < 0)
+	if (fp_jscan_as(js, &obj, v, FP_JSCAN_OBJECT) < 0)
 		return BAD;
 	if (obj == FP_JSCAN_NONE)
 		return 0;
 	fp_jscan_pick(js, obj, names, 5, m);
 	/* the first protocol present wins; the ones after it are not looked at */
 	for (int i = 0; i < 5; i++) {
-		if (get_typed(js, &p, m[i], FP_JSCAN_OBJECT) < 0)
+		if (fp_jscan_as(js, &p, m[i], FP_JSCAN_OBJECT) < 0)
 			return BAD;
 		if (p == FP_JSCAN_NONE)
 			continue;
@@ -527,7 +441,7 @@ parse_l4(struct l4 *l4, const struct fp_jscan *js, uint32_t v, struct fp_arena *
 		l4->present = true;
 		if (i < 3)
 			return ports(l4, js, p, arena);
-		if (get_uint(js, &type, &has, fp_jscan_get(js, p, "type"), 255, arena) < 0)
+		if (fp_jscan_as_uint(js, &type, &has, fp_jscan_get(js, p, "type"), 255, arena) < 0)
 			return BAD;
 		if (i == 3)
 			l4->is_icmp_answer = type == 0 || type == 3 || type == 11 || type == 14 ||
@@ -552,7 +466,7 @@ parse_verdict(enum fp_verdict *out, bool *skip, const struct fp_jscan *js, uint3
 					FP_VERDICT_AUDIT, FP_VERDICT_REDIRECTED, 0, 0 };
 	int found = -1;
 
-	v = present(js, v);
+	v = fp_jscan_present(js, v);
 	if (v == FP_JSCAN_NONE)
 		return BAD;
 	if (fp_jscan_type(js, v) == FP_JSCAN_INT) {
@@ -578,9 +492,9 @@ parse_time(int64_t *out, const struct fp_jscan *js, uint32_t flow_time, uint32_t
 	const char *s;
 	size_t len;
 
-	if (get_string(js, &s, &len, flow_time, arena) < 0)
+	if (fp_jscan_as_string(js, &s, &len, flow_time, arena) < 0)
 		return BAD;
-	if (s == NULL && get_string(js, &s, &len, root_time, arena) < 0)
+	if (s == NULL && fp_jscan_as_string(js, &s, &len, root_time, arena) < 0)
 		return BAD;
 	if (s == NULL || fp_time_parse_rfc3339(out, NULL, s, len) < 0)
 		return BAD;
@@ -594,7 +508,7 @@ parse_addr(struct fp_addr *out, const struct fp_jscan *js, uint32_t v, struct fp
 	size_t len;
 
 	memset(out, 0, sizeof(*out));
-	if (get_string(js, &s, &len, v, arena) < 0)
+	if (fp_jscan_as_string(js, &s, &len, v, arena) < 0)
 		return BAD;
 	if (s == NULL || len == 0)
 		return 0;
@@ -612,12 +526,12 @@ parse_count(uint64_t *out, const struct fp_jscan *js, uint32_t v, struct fp_aren
 	uint64_t sum = 0, n;
 	bool has;
 
-	if (get_typed(js, &agg, v, FP_JSCAN_OBJECT) < 0)
+	if (fp_jscan_as(js, &agg, v, FP_JSCAN_OBJECT) < 0)
 		return BAD;
 	if (agg != FP_JSCAN_NONE) {
 		fp_jscan_pick(js, agg, names, 3, m);
 		for (int i = 0; i < 3; i++) {
-			if (get_uint(js, &n, &has, m[i], UINT32_MAX, arena) < 0)
+			if (fp_jscan_as_uint(js, &n, &has, m[i], UINT32_MAX, arena) < 0)
 				return BAD;
 			sum += n;
 		}
@@ -698,11 +612,11 @@ parse_flow(struct fp_flow *out, enum fp_skip *skip, struct hubble_fast *st, uint
 	enum fp_skip outcome;
 
 	fp_jscan_pick(js, flow, flow_names, F__COUNT, m);
-	if (get_typed(js, &evobj, m[F_EVENT_TYPE], FP_JSCAN_OBJECT) < 0 ||
-	    get_uint(js, &ev, &ev_has,
+	if (fp_jscan_as(js, &evobj, m[F_EVENT_TYPE], FP_JSCAN_OBJECT) < 0 ||
+	    fp_jscan_as_uint(js, &ev, &ev_has,
 		     evobj != FP_JSCAN_NONE ? fp_jscan_get(js, evobj, "type") : FP_JSCAN_NONE, 255,
 		     arena) < 0 ||
-	    get_string(js, &type, &type_len, m[F_TYPE], arena) < 0)
+	    fp_jscan_as_string(js, &type, &type_len, m[F_TYPE], arena) < 0)
 		return BAD;
 	/* null counts: the reference asks whether the member exists */
 	if (ev == EV_ACCESS_LOG || (type != NULL && mem_is(type, type_len, "L7")) ||
@@ -720,10 +634,10 @@ parse_flow(struct fp_flow *out, enum fp_skip *skip, struct hubble_fast *st, uint
 	}
 	if (parse_verdict(&out->verdict, &verdict_skip, js, m[F_VERDICT]) < 0 ||
 	    parse_time(&out->time, js, m[F_TIME], root_time, arena) < 0 ||
-	    parse_l4(&l4, js, m[F_L4], arena) < 0 || get_bool(js, &reply, &has, m[F_IS_REPLY]) < 0)
+	    parse_l4(&l4, js, m[F_L4], arena) < 0 || fp_jscan_as_bool(js, &reply, &has, m[F_IS_REPLY]) < 0)
 		return BAD;
 	/* Older Cilium says "reply"; newer says both, or only is_reply. */
-	if (!has && get_bool(js, &reply, &has, m[F_REPLY]) < 0)
+	if (!has && fp_jscan_as_bool(js, &reply, &has, m[F_REPLY]) < 0)
 		return BAD;
 	/* What becomes of the record is known now; the rest only has to be valid. */
 	if (verdict_skip)
@@ -733,7 +647,7 @@ parse_flow(struct fp_flow *out, enum fp_skip *skip, struct hubble_fast *st, uint
 	else
 		outcome = classify(js, m, (int)ev, &l4, reply);
 	keep = outcome == FP_SKIP_NONE;
-	if (get_typed(js, &ip, m[F_IP], FP_JSCAN_OBJECT) < 0)
+	if (fp_jscan_as(js, &ip, m[F_IP], FP_JSCAN_OBJECT) < 0)
 		return BAD;
 	ipm[0] = ipm[1] = FP_JSCAN_NONE;
 	if (ip != FP_JSCAN_NONE) {
@@ -790,7 +704,7 @@ fp_reader_hubble_parse_fast(void *state, struct fp_flow *out, enum fp_skip *skip
 	if (fp_jscan_type(js, 0) != FP_JSCAN_OBJECT)
 		return BAD;
 	fp_jscan_pick(js, 0, root_names, 7, m);
-	if (get_typed(js, &flow, m[0], FP_JSCAN_OBJECT) < 0)
+	if (fp_jscan_as(js, &flow, m[0], FP_JSCAN_OBJECT) < 0)
 		return BAD;
 	if (flow == FP_JSCAN_NONE) {
 		if (m[1] != FP_JSCAN_NONE || m[2] != FP_JSCAN_NONE || m[3] != FP_JSCAN_NONE ||
