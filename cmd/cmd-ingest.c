@@ -32,6 +32,8 @@ static const char usage_text[] =
 	"      --memory SIZE     memory for folding flows before spilling (default: 128M)\n"
 	"      --progress        show progress on stderr even when it is not a terminal\n"
 	"  -q, --quiet           no progress, no per-file summary\n"
+	"      --threads N       threads parsing each file (default: one per CPU);\n"
+	"                        the results are the same with any number\n"
 	"  -h, --help            show this help\n";
 
 static const char shortopts[] = "c:d:f:qh";
@@ -45,6 +47,7 @@ static const struct option opts[] = {
 	{ "no-config", no_argument, NULL, FP_OPT_NO_CONFIG },
 	{ "progress", no_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "threads", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };

@@ -62,6 +62,8 @@ static const char usage_text[] =
 	"                        baseline, exit_reason) instead of the file list\n"
 	"      --progress        show progress on stderr even when it is not a terminal\n"
 	"  -q, --quiet           no progress, no per-file summary\n"
+	"      --threads N       threads parsing each file (default: one per CPU);\n"
+	"                        the results are the same with any number\n"
 	"  -h, --help            show this help\n";
 
 static const char shortopts[] = "c:d:f:i:n:o:qh";
@@ -93,6 +95,7 @@ static const struct option opts[] = {
 	{ "service-cidr", required_argument, NULL, FP_OPT_SERVICE_CIDR },
 	{ "since", required_argument, NULL, 'S' },
 	{ "skip-namespace", required_argument, NULL, FP_OPT_SKIP_NAMESPACE },
+	{ "threads", required_argument, NULL, 'T' },
 	{ "until", required_argument, NULL, 'U' },
 	{ "volatile-label", required_argument, NULL, FP_OPT_VOLATILE_LABEL },
 	FP_PIPELINE_HISTORY_LONGOPTS,

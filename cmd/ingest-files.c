@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/ingest-files.h"
 #include "lib/ingest.h"
@@ -66,6 +67,11 @@ fp_ingest_files_option(struct fp_ingest_files_opts *o, const char *cmd, int opt,
 					    arg);
 		return 0;
 	case 'P': o->progress = FP_PROGRESS_ON; return 0;
+	case 'T':
+		if (!fp_parse_u64(&o->threads, arg, FP_INGEST_MAX_THREADS) || o->threads == 0)
+			return fp_cli_usage(cmd, "--threads: expected a number from 1 to %d: '%s'",
+					    FP_INGEST_MAX_THREADS, arg);
+		return 0;
 	case 'q':
 		o->quiet = true;
 		o->progress = FP_PROGRESS_OFF;
@@ -92,18 +98,69 @@ on_reject(void *userdata, const struct fp_err *e)
 	fprintf(stderr, "%s\n", fp_err_format(buf, sizeof(buf), e));
 }
 
+struct progress {
+	const char *name; /* the file being read */
+	double start;     /* when it started */
+	double shown;     /* when the line was last written */
+};
+
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* "42s", "3m07s", "1h02m": time left at the current rate. */
+static void
+duration(char *buf, size_t size, double s)
+{
+	unsigned long t = (unsigned long)(s + 0.5);
+
+	if (t < 60)
+		snprintf(buf, size, "%lus", t);
+	else if (t < 3600)
+		snprintf(buf, size, "%lum%02lus", t / 60, t % 60);
+	else
+		snprintf(buf, size, "%luh%02lum", t / 3600, t / 60 % 60);
+}
+
+/*
+ * One line, rewritten in place: bytes read (of how many), lines, rate, time
+ * left.  gzip input counts compressed bytes, so the share and the time left
+ * hold for it too.  At most ten updates a second: a fast ingest calls this
+ * hundreds of times a second.
+ */
 static void
 on_progress(void *userdata, const struct fp_ingest_progress *p)
 {
-	(void)userdata;
-	if (p->size > 0)
-		fp_cli_progress("%s: %llu of %llu MB (%u%%), %llu lines", p->name,
-				(unsigned long long)(p->bytes >> 20),
-				(unsigned long long)(p->size >> 20),
-				(unsigned)(p->bytes * 100 / p->size), (unsigned long long)p->lines);
-	else
-		fp_cli_progress("%s: %llu MB, %llu lines", p->name,
-				(unsigned long long)(p->bytes >> 20), (unsigned long long)p->lines);
+	struct progress *ps = userdata;
+	double t = now(), elapsed, rate;
+	char left[32];
+
+	if (ps->name != p->name) {
+		ps->name = p->name;
+		ps->start = t;
+		ps->shown = 0;
+	}
+	if (t - ps->shown < 0.1)
+		return;
+	ps->shown = t;
+	elapsed = t - ps->start;
+	rate = elapsed > 0 ? (double)p->bytes / elapsed : 0;
+	if (p->size > 0 && rate > 0) {
+		duration(left, sizeof(left), (double)(p->size - (p->bytes < p->size ? p->bytes : p->size)) / rate);
+		fp_cli_progress("%s: %.1f of %.1f MB (%u%%), %llu lines, %.0f MB/s, %s left", p->name,
+				(double)p->bytes / 1048576.0, (double)p->size / 1048576.0,
+				(unsigned)(p->bytes * 100 / p->size), (unsigned long long)p->lines,
+				rate / 1048576.0, left);
+	} else {
+		fp_cli_progress("%s: %.1f MB, %llu lines, %.0f MB/s", p->name,
+				(double)p->bytes / 1048576.0, (unsigned long long)p->lines,
+				rate / 1048576.0);
+	}
 }
 
 static void
@@ -129,14 +186,17 @@ fp_ingest_files(struct fp_db *db, const struct fp_ingest_files_opts *o, int n, c
 		.format = o->format,
 		.max_errors = o->max_errors,
 		.memory = o->memory,
+		.threads = o->threads,
 		.on_reject = on_reject,
 		.on_progress = on_progress,
 	};
 	struct fp_ingest *ing = NULL;
 	struct fp_err err = { 0 };
+	struct progress ps = { 0 };
 	int status = 0, r;
 
 	fp_cli_progress_init(o->progress);
+	io.userdata = &ps;
 	r = fp_ingest_new(&ing, db, &io, &err);
 	if (r < 0) {
 		fp_cli_error(&err);

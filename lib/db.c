@@ -240,13 +240,26 @@ fail:
  * - synchronous=NORMAL: in WAL mode a commit survives a killed process; only
  *   a power loss can drop the latest commits, never corrupt the file.
  * - busy_timeout: a second writer waits for the first instead of failing.
- * - cache_size: 32 MiB keeps the indexes of a week's tuples hot on upserts.
- * - foreign_keys: rejects and flows must name rows that exist.
+ * - cache_size: 32 MiB keeps the indexes of a week's tuples hot on upserts;
+ *   it is part of ingest's memory (peak RSS), so it stays well below the
+ *   256 MB the whole process may use.
+ * - foreign_keys: rejects and flows must name rows that exist (an ingest
+ *   session, which only writes ids it has just looked up, turns it off).
+ * - temp_store=FILE: tuples parked to stay within --memory go to a TEMP
+ *   table; they must go to disk, not back into memory.
+ * The size of the database comes from the schema rather than pragmas: flows
+ * are folded per minute before they are stored, the flows table is WITHOUT
+ * ROWID (the primary key is the table, no second index), endpoints are
+ * stored once and named by integer id, and parked rows never enter the file.
+ * The default 4 KiB pages suit rows of about 35 bytes.
  */
 static int
 configure(struct fp_db *db, struct fp_err *err)
 {
-	if (fp_db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768", err) < 0)
+	if (fp_db_exec(db,
+		       "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
+		       "PRAGMA temp_store = FILE",
+		       err) < 0)
 		return FP_EDB;
 	if (db->flags & FP_DB_READONLY)
 		return 0;

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/endpoint.h"
 #include "lib/util-k8s.h"
+#include "lib/util-macro.h"
 #include "lib/util-sort.h"
 
 static int
@@ -143,8 +145,20 @@ fp_endpoint_normalize(struct fp_endpoint *ep, struct fp_arena *arena, struct fp_
 {
 	size_t n = 0;
 
-	if (ep->n_labels > 1)
+	/* Readers give labels nearly sorted (Hubble sorts them as whole
+	 * "k8s:key=value" strings): an insertion sort is linear then.  Equal keys
+	 * end up side by side either way, and any order of them gives the same
+	 * result below (equal values) or the same error (different values). */
+	if (ep->n_labels > 32)
 		fp_qsort(ep->labels, ep->n_labels, sizeof(*ep->labels), label_cmp);
+	for (size_t i = 1; i < ep->n_labels && ep->n_labels <= 32; i++) {
+		struct fp_label l = ep->labels[i];
+		size_t j = i;
+
+		for (; j > 0 && strcmp(ep->labels[j - 1].key, l.key) > 0; j--)
+			ep->labels[j] = ep->labels[j - 1];
+		ep->labels[j] = l;
+	}
 	for (size_t i = 1; i < ep->n_labels; i++)
 		if (strcmp(ep->labels[i - 1].key, ep->labels[i].key) == 0 &&
 		    strcmp(ep->labels[i - 1].value, ep->labels[i].value) != 0)
@@ -190,27 +204,78 @@ fp_endpoint_normalize(struct fp_endpoint *ep, struct fp_arena *arena, struct fp_
 	return 0;
 }
 
+/*
+ * Plain copies into room reserved once, no printf: ingest builds two keys
+ * per flow.
+ */
+static char *
+put(char *at, const char *s, size_t n)
+{
+	memcpy(at, s, n);
+	return at + n;
+}
+
 int
 fp_endpoint_labels_text(struct fp_buf *out, const struct fp_label *labels, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (fp_buf_printf(out, "%s%s=%s", i > 0 ? "," : "", labels[i].key,
-				  labels[i].value) < 0)
-			return FP_ENOMEM;
+	size_t need = 0, len[2 * 64];
+	char *at;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strlen(labels[i].key), v = strlen(labels[i].value);
+
+		if (i < 64) {
+			len[2 * i] = k;
+			len[2 * i + 1] = v;
+		}
+		need += k + v + 2;
+	}
+	if (fp_buf_reserve(out, need) < 0)
+		return FP_ENOMEM;
+	at = out->data + out->len;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i < 64 ? len[2 * i] : strlen(labels[i].key);
+		size_t v = i < 64 ? len[2 * i + 1] : strlen(labels[i].value);
+
+		if (i > 0)
+			*at++ = ',';
+		at = put(at, labels[i].key, k);
+		*at++ = '=';
+		at = put(at, labels[i].value, v);
+	}
+	out->len = (size_t)(at - out->data);
+	out->data[out->len] = '\0';
 	return 0;
 }
 
 int
 fp_endpoint_key(struct fp_buf *out, const struct fp_endpoint *ep)
 {
+	const char *parts[] = { ep->ns, ep->workload, ep->workload_kind, ep->pod };
+	size_t lens[4], need;
 	char ip[FP_ADDR_BUFSZ] = "";
+	char kind[16];
+	int klen;
+	char *at;
 
 	if (ep->addr.family != 0)
 		fp_addr_format(ip, &ep->addr);
-	if (fp_buf_printf(out, "%d|%s|%s|%s|%s|%s|", (int)ep->kind, ep->ns ? ep->ns : "",
-			  ep->workload ? ep->workload : "",
-			  ep->workload_kind ? ep->workload_kind : "", ep->pod ? ep->pod : "",
-			  ip) < 0)
+	klen = snprintf(kind, sizeof(kind), "%d|", (int)ep->kind);
+	need = (size_t)klen + strlen(ip) + 2;
+	for (size_t i = 0; i < FP_ARRAY_SIZE(parts); i++) {
+		lens[i] = parts[i] != NULL ? strlen(parts[i]) : 0;
+		need += lens[i] + 1;
+	}
+	if (fp_buf_reserve(out, need) < 0)
 		return FP_ENOMEM;
+	at = put(out->data + out->len, kind, (size_t)klen);
+	for (size_t i = 0; i < FP_ARRAY_SIZE(parts); i++) {
+		at = put(at, parts[i] != NULL ? parts[i] : "", lens[i]);
+		*at++ = '|';
+	}
+	at = put(at, ip, strlen(ip));
+	*at++ = '|';
+	out->len = (size_t)(at - out->data);
+	out->data[out->len] = '\0';
 	return fp_endpoint_labels_text(out, ep->labels, ep->n_labels);
 }

@@ -79,11 +79,10 @@ ep_index_grow(struct fp_flowtab *t)
 	return 0;
 }
 
-/* Intern @key; *id_out is its index. */
+/* Intern @key, whose hash is @h; *id_out is its index. */
 static int
-intern(struct fp_flowtab *t, uint32_t *id_out, const char *key, size_t len)
+intern(struct fp_flowtab *t, uint32_t *id_out, const char *key, size_t len, uint64_t h)
 {
-	uint64_t h = fp_hash64(key, len, 0);
 	size_t pos;
 	struct ep *e;
 
@@ -214,11 +213,13 @@ fp_flowtab_add(struct fp_flowtab *t, const struct fp_flow *f)
 
 	fp_buf_reset(&t->scratch);
 	if (fp_endpoint_key(&t->scratch, &f->src) < 0 ||
-	    intern(t, &k.src, t->scratch.data, t->scratch.len) < 0)
+	    intern(t, &k.src, t->scratch.data, t->scratch.len,
+		   fp_hash64(t->scratch.data, t->scratch.len, 0)) < 0)
 		return FP_ENOMEM;
 	fp_buf_reset(&t->scratch);
 	if (fp_endpoint_key(&t->scratch, &f->dst) < 0 ||
-	    intern(t, &k.dst, t->scratch.data, t->scratch.len) < 0)
+	    intern(t, &k.dst, t->scratch.data, t->scratch.len,
+		   fp_hash64(t->scratch.data, t->scratch.len, 0)) < 0)
 		return FP_ENOMEM;
 	k.bucket = bucket_of(f->time);
 	k.proto = f->proto;
@@ -244,7 +245,7 @@ fp_flowtab_merge(struct fp_flowtab *into, const struct fp_flowtab *from)
 	if (map == NULL)
 		return FP_ENOMEM;
 	for (size_t i = 0; i < from->n_eps && r == 0; i++)
-		r = intern(into, &map[i], from->eps[i].key, from->eps[i].len);
+		r = intern(into, &map[i], from->eps[i].key, from->eps[i].len, from->eps[i].hash);
 	for (size_t i = 0; i < from->cap_tuples && r == 0; i++) {
 		struct fp_tuple k;
 
@@ -267,11 +268,40 @@ fp_flowtab_clear_tuples(struct fp_flowtab *t)
 	t->n_tuples = 0;
 }
 
+void
+fp_flowtab_reset(struct fp_flowtab *t)
+{
+	fp_flowtab_clear_tuples(t);
+	for (size_t i = 0; i < t->n_eps; i++)
+		free(t->eps[i].key);
+	t->n_eps = 0;
+	t->ep_bytes = 0;
+	if (t->ep_index != NULL)
+		memset(t->ep_index, 0, t->ep_index_cap * sizeof(*t->ep_index));
+}
+
 size_t
 fp_flowtab_memory(const struct fp_flowtab *t)
 {
-	return t->cap_tuples * (sizeof(struct fp_tuple) + 1) + t->ep_bytes +
+	return fp_flowtab_memory_with(t, 0);
+}
+
+size_t
+fp_flowtab_memory_with(const struct fp_flowtab *t, size_t more)
+{
+	size_t cap = t->cap_tuples;
+
+	/* tuples_grow() doubles while the table would pass 3/4 full */
+	while ((t->n_tuples + more) * 4 > cap * 3)
+		cap = cap ? cap * 2 : 1024;
+	return cap * (sizeof(struct fp_tuple) + 1) + t->ep_bytes +
 	       t->ep_index_cap * sizeof(uint32_t);
+}
+
+size_t
+fp_flowtab_endpoint_memory(const struct fp_flowtab *t)
+{
+	return t->ep_bytes + t->ep_index_cap * sizeof(uint32_t) + t->cap_eps * sizeof(*t->eps);
 }
 
 size_t

@@ -49,8 +49,15 @@ int fp_flowtab_merge(struct fp_flowtab *into, const struct fp_flowtab *from);
 /* Forget the tuples but keep the endpoints (after they were written out). */
 void fp_flowtab_clear_tuples(struct fp_flowtab *t);
 
+/* Forget tuples and endpoints, keeping the memory for reuse. */
+void fp_flowtab_reset(struct fp_flowtab *t);
+
 /* Bytes held, for the memory budget. */
 size_t fp_flowtab_memory(const struct fp_flowtab *t);
+/* Bytes it would hold after adding up to @more new tuples (it grows by doubling). */
+size_t fp_flowtab_memory_with(const struct fp_flowtab *t, size_t more);
+/* Bytes held by the endpoints alone. */
+size_t fp_flowtab_endpoint_memory(const struct fp_flowtab *t);
 size_t fp_flowtab_n_tuples(const struct fp_flowtab *t);
 size_t fp_flowtab_n_endpoints(const struct fp_flowtab *t);
 

@@ -8,31 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/endpoint.h"
 #include "lib/flowtab.h"
+#include "lib/ingest-int.h"
 #include "lib/ingest.h"
-#include "lib/reader.h"
 #include "lib/store.h"
-#include "lib/util-arena.h"
 #include "lib/util-buf.h"
-#include "lib/util-str.h"
-
-/* How often (in lines) to look at the memory budget and report progress. */
-#define CHECK_EVERY 4096
-
-struct fp_ingest {
-	struct fp_db *db;
-	struct fp_ingest_opts opts;
-	uint64_t errors;
-	struct fp_arena arena;
-};
 
 static int drop_orphans(struct fp_db *db, struct fp_err *err);
-
-struct rejects {
-	struct fp_store_reject *v;
-	size_t n, cap;
-};
 
 int
 fp_ingest_new(struct fp_ingest **out, struct fp_db *db, const struct fp_ingest_opts *opts,
@@ -47,8 +29,23 @@ fp_ingest_new(struct fp_ingest **out, struct fp_db *db, const struct fp_ingest_o
 	ing->opts = *opts;
 	if (ing->opts.memory == 0)
 		ing->opts.memory = FP_INGEST_DEFAULT_MEMORY;
-	fp_arena_init(&ing->arena);
+	ing->threads = opts->threads;
+	if (ing->threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		ing->threads = n < 1 ? 1 : n > FP_INGEST_MAX_THREADS ? FP_INGEST_MAX_THREADS : (size_t)n;
+	}
 	if (drop_orphans(db, err) < 0) {
+		fp_ingest_free(ing);
+		return FP_EDB;
+	}
+	/*
+	 * Ingest writes only endpoint ids it has just read or inserted in the
+	 * same transaction, so checking each of a file's tuples against
+	 * endpoints proves nothing and cost a third of writing them.  The
+	 * check is back on when the session ends.
+	 */
+	if (fp_db_exec(db, "PRAGMA foreign_keys = OFF", err) < 0) {
 		fp_ingest_free(ing);
 		return FP_EDB;
 	}
@@ -61,7 +58,7 @@ fp_ingest_free(struct fp_ingest *ing)
 {
 	if (ing == NULL)
 		return;
-	fp_arena_done(&ing->arena);
+	fp_db_exec(ing->db, "PRAGMA foreign_keys = ON", NULL);
 	free(ing);
 }
 
@@ -72,7 +69,7 @@ fp_ingest_errors(const struct fp_ingest *ing)
 }
 
 static void
-rejects_free(struct rejects *r)
+rejects_free(struct fp_ingest_rejects *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free((char *)r->v[i].reason);
@@ -80,7 +77,7 @@ rejects_free(struct rejects *r)
 }
 
 static int
-rejects_add(struct rejects *r, long line, const char *reason)
+rejects_add(struct fp_ingest_rejects *r, long line, const char *reason)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
@@ -99,41 +96,23 @@ rejects_add(struct rejects *r, long line, const char *reason)
 	return 0;
 }
 
-/*
- * A line could not be used: report it, keep it for the rejects table, and
- * say whether the session's error budget still allows going on.
- */
-static int
-reject(struct fp_ingest *ing, struct rejects *rej, struct fp_ingest_stats *stats,
-       struct fp_err *lerr, const char *name, long lineno, struct fp_err *err)
+int
+fp_ingest__reject(struct fp_ingest_job *job, const struct fp_err *lerr)
 {
-	/* Messages quote the input; the input is hostile. */
-	fp_str_sanitize(lerr->text, sizeof(lerr->text));
-	if (lerr->source[0] == '\0')
-		snprintf(lerr->source, sizeof(lerr->source), "%s", name);
-	if (lerr->line == 0)
-		lerr->line = lineno;
-	stats->rejected++;
+	struct fp_ingest *ing = job->ing;
+
+	job->stats->rejected++;
 	ing->errors++;
 	if (ing->opts.on_reject != NULL)
 		ing->opts.on_reject(ing->opts.userdata, lerr);
-	if (rejects_add(rej, lerr->line, lerr->text) < 0)
-		return fp_err_nomem(err);
+	if (rejects_add(&job->rej, lerr->line, lerr->text) < 0)
+		return fp_err_nomem(&job->err);
 	if (ing->errors > ing->opts.max_errors)
-		return fp_err_set(err, FP_EINPUT, name, 0, 0,
+		return fp_err_set(&job->err, FP_EINPUT, fp_input_name(job->in), 0, 0,
 				  "more than %llu rejected lines: stopping; nothing of this "
 				  "file was stored",
 				  (unsigned long long)ing->opts.max_errors);
 	return 0;
-}
-
-static bool
-is_blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return false;
-	return true;
 }
 
 static int
@@ -157,7 +136,8 @@ skipped_json(struct fp_buf *out, const struct fp_ingest_stats *stats)
 /* Store what is left in memory, merge what was parked, record the source. */
 static int
 commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stats *stats,
-	    const char *path, const char *parked, const struct rejects *rej, struct fp_err *err)
+	    const char *path, const char *parked, const struct fp_ingest_rejects *rej,
+	    struct fp_err *err)
 {
 	struct fp_store_source src = { 0 };
 	struct fp_buf detail;
@@ -207,23 +187,30 @@ commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stat
 }
 
 /*
- * Park the table's tuples in staging to stay inside the memory budget.  The
- * first spill of a file also deletes rows parked by an earlier attempt that
- * was killed, so they are never merged twice.
+ * Park the table's tuples to stay inside the memory budget (in a TEMP table
+ * on disk, see store.c).  The first spill of a file also deletes rows an
+ * earlier flowpol parked in main.staging for it and never merged.
  */
-static int
-spill(struct fp_ingest *ing, struct fp_flowtab *tab, const char *key, bool first,
-      struct fp_ingest_stats *stats, struct fp_err *err)
+int
+fp_ingest__spill(struct fp_ingest_job *job)
 {
-	stats->tuples += fp_flowtab_n_tuples(tab);
-	if (fp_db_begin(ing->db, err) < 0)
+	struct fp_db *db = job->ing->db;
+	bool first = job->parked[0] == '\0';
+
+	if (first && job->known_fp)
+		snprintf(job->parked, sizeof(job->parked), "%s", job->stats->fingerprint);
+	else if (first)
+		snprintf(job->parked, sizeof(job->parked), "pending-%ld", (long)getpid());
+	job->stats->tuples += fp_flowtab_n_tuples(job->tab);
+	if (fp_db_begin(db, &job->err) < 0)
 		return FP_EDB;
-	if ((first && fp_store_drop_staging(ing->db, key, err) < 0) ||
-	    fp_store_tuples(ing->db, tab, key, true, err) < 0 || fp_db_commit(ing->db, err) < 0) {
-		fp_db_rollback(ing->db);
+	if ((first && fp_store_drop_staging(db, job->parked, &job->err) < 0) ||
+	    fp_store_tuples(db, job->tab, job->parked, true, &job->err) < 0 ||
+	    fp_db_commit(db, &job->err) < 0) {
+		fp_db_rollback(db);
 		return FP_EDB;
 	}
-	fp_flowtab_clear_tuples(tab);
+	fp_flowtab_clear_tuples(job->tab);
 	return 0;
 }
 
@@ -261,43 +248,37 @@ drop_orphans(struct fp_db *db, struct fp_err *err)
 	return r < 0 ? FP_EDB : 0;
 }
 
-static const struct fp_reader *
-choose_reader(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char *line,
-	      size_t len)
-{
-	const struct fp_reader *rd;
-
-	if (ing->opts.format != NULL) {
-		rd = fp_reader_find(ing->opts.format);
-		stats->detected = false;
-	} else {
-		rd = fp_reader_detect(line, len);
-		stats->detected = true;
-	}
-	stats->format = rd != NULL ? rd->name : NULL;
-	return rd;
-}
-
+/*
+ * A regular file is fingerprinted before it is parsed, so content ingested
+ * before is skipped without parsing it (and without reporting its bad lines
+ * again).  That costs a second read of the file, so it is done only when a
+ * stored source has the very same size, the only way it can be a duplicate;
+ * otherwise the fingerprint is computed as the file streams by.
+ */
 static int
-count_flow(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_flow *flow,
-	   struct fp_ingest_stats *stats, struct fp_err *lerr)
+prefingerprint(struct fp_ingest_job *job, struct fp_err *err)
 {
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	uint64_t size = fp_input_raw_size(job->in);
+	char pattern[32];
 	int r;
 
-	if (fp_endpoint_normalize(&flow->src, &ing->arena, lerr) < 0 ||
-	    fp_endpoint_normalize(&flow->dst, &ing->arena, lerr) < 0)
-		return lerr->code;
-	r = fp_flowtab_add(tab, flow);
+	if (size > 0) {
+		if (fp_db_prepare(job->ing->db, &st,
+				  "SELECT 1 FROM sources WHERE fingerprint LIKE ? LIMIT 1", err) < 0)
+			return FP_EDB;
+		snprintf(pattern, sizeof(pattern), "%%-%llu", (unsigned long long)size);
+		sqlite3_bind_text(st, 1, pattern, -1, SQLITE_STATIC);
+		r = fp_db_step(job->ing->db, st, err);
+		if (r < 0)
+			return FP_EDB;
+		if (r != SQLITE_ROW)
+			return 0;
+	}
+	r = fp_input_prefingerprint(job->in, job->stats->fingerprint, err);
 	if (r < 0)
-		return fp_err_nomem(lerr);
-	stats->records++;
-	stats->connections += flow->count;
-	if (flow->time < stats->first)
-		stats->first = flow->time;
-	if (flow->time > stats->last)
-		stats->last = flow->time;
-	if (flow->last > stats->last)
-		stats->last = flow->last;
+		return r;
+	job->known_fp = r == 1;
 	return 0;
 }
 
@@ -305,153 +286,56 @@ int
 fp_ingest_file(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char *path,
 	       struct fp_err *err)
 {
-	struct fp_input *in = NULL;
-	struct fp_flowtab *tab = NULL;
-	const struct fp_reader *rd = NULL;
-	void *state = NULL;
-	struct rejects rej = { 0 };
-	char parked[FP_FINGERPRINT_BUFSZ] = "";
-	bool known_fp;
-	const char *line;
-	size_t len;
-	long lineno = 0;
+	struct fp_ingest_job job = { .ing = ing, .stats = stats, .next_line = 1 };
 	int r;
 
 	memset(stats, 0, sizeof(*stats));
 	stats->first = INT64_MAX;
 	stats->last = INT64_MIN;
-	r = fp_input_open(&in, path, err);
+	r = fp_input_open(&job.in, path, err);
 	if (r < 0)
 		return r;
-	r = fp_input_prefingerprint(in, stats->fingerprint, err);
+	r = prefingerprint(&job, err);
 	if (r < 0)
 		goto out;
-	known_fp = r == 1;
-	if (known_fp) {
+	if (job.known_fp) {
 		r = fp_store_find_source(ing->db, stats->fingerprint, stats->duplicate_of,
 					 sizeof(stats->duplicate_of), err);
 		if (r < 0)
 			goto out;
 		if (r == 1) {
 			stats->duplicate = true;
-			stats->bytes = fp_input_raw_size(in);
+			stats->bytes = fp_input_raw_size(job.in);
 			r = 0;
 			goto out;
 		}
 	}
-	tab = fp_flowtab_new();
-	if (tab == NULL) {
+	job.tab = fp_flowtab_new();
+	if (job.tab == NULL) {
 		r = fp_err_nomem(err);
 		goto out;
 	}
-	for (;;) {
-		struct fp_err lerr = { 0 };
-		struct fp_flow flow;
-		enum fp_skip skip;
-
-		r = fp_input_next_line(in, &line, &len, &lineno, &lerr);
-		if (r == 0)
-			break;
-		if (r == FP_EINPUT) {
-			stats->lines++;
-			r = reject(ing, &rej, stats, &lerr, fp_input_name(in), lerr.line, err);
-			if (r < 0)
-				goto out;
-			continue;
-		}
-		if (r < 0) {
-			*err = lerr;
-			goto out;
-		}
-		stats->lines++;
-		if (is_blank(line, len)) {
-			stats->skip[FP_SKIP_BLANK]++;
-			stats->skipped++;
-			continue;
-		}
-		if (rd == NULL) {
-			rd = choose_reader(ing, stats, line, len);
-			if (rd == NULL) {
-				r = fp_err_set(err, FP_EINPUT, fp_input_name(in), lineno, 0,
-					       ing->opts.format != NULL
-						       ? "unknown format '%s'"
-						       : "cannot tell the format of this file%s; name it "
-							 "with -f",
-					       ing->opts.format != NULL ? ing->opts.format : "");
-				goto out;
-			}
-			if (rd->state_new != NULL && (state = rd->state_new()) == NULL) {
-				r = fp_err_nomem(err);
-				goto out;
-			}
-		}
-		fp_arena_reset(&ing->arena);
-		r = rd->parse(state, &flow, &skip, &ing->arena, line, len, &lerr);
-		if (r == FP_READ_FLOW)
-			r = count_flow(ing, tab, &flow, stats, &lerr);
-		else if (r == FP_READ_SKIP) {
-			stats->skip[skip]++;
-			stats->skipped++;
-			r = 0;
-		}
-		if (r == FP_ENOMEM) {
-			r = fp_err_nomem(err);
-			goto out;
-		}
-		if (r < 0) {
-			r = reject(ing, &rej, stats, &lerr, fp_input_name(in), lineno, err);
-			if (r < 0)
-				goto out;
-		}
-		if (stats->lines % CHECK_EVERY == 0) {
-			if (ing->opts.on_progress != NULL) {
-				struct fp_ingest_progress p = { fp_input_name(in),
-								fp_input_raw_offset(in),
-								fp_input_raw_size(in), stats->lines };
-
-				ing->opts.on_progress(ing->opts.userdata, &p);
-			}
-			if (fp_flowtab_memory(tab) > ing->opts.memory) {
-				bool first = parked[0] == '\0';
-
-				if (first && known_fp)
-					snprintf(parked, sizeof(parked), "%s", stats->fingerprint);
-				else if (first)
-					snprintf(parked, sizeof(parked), "pending-%ld",
-						 (long)getpid());
-				r = spill(ing, tab, parked, first, stats, err);
-				if (r < 0)
-					goto out;
-			}
-		}
+	r = fp_ingest__chunks(&job);
+	if (r < 0) {
+		*err = job.err;
+		goto out;
 	}
-	/* A record left open at the end of the file is a bad last line. */
-	if (rd != NULL && rd->finish != NULL) {
-		struct fp_err lerr = { 0 };
-
-		if (rd->finish(state, &lerr) < 0) {
-			r = reject(ing, &rej, stats, &lerr, fp_input_name(in), lineno, err);
-			if (r < 0)
-				goto out;
-		}
-	}
-	stats->bytes = fp_input_raw_offset(in);
-	if (!known_fp)
-		fp_input_fingerprint(in, stats->fingerprint);
-	r = commit_file(ing, tab, stats, path, parked[0] != '\0' ? parked : NULL, &rej, err);
+	stats->bytes = fp_input_raw_offset(job.in);
+	if (!job.known_fp)
+		fp_input_fingerprint(job.in, stats->fingerprint);
+	r = commit_file(ing, job.tab, stats, path, job.parked[0] != '\0' ? job.parked : NULL,
+			&job.rej, err);
 out:
-	if (r < 0 && parked[0] != '\0' && fp_db_begin(ing->db, NULL) == 0) {
+	if (r < 0 && job.parked[0] != '\0' && fp_db_begin(ing->db, NULL) == 0) {
 		/* Best effort: parked rows of a failed file are useless, and so
 		 * are the endpoints its spills wrote that nothing else names. */
-		if (fp_store_drop_staging(ing->db, parked, NULL) < 0 ||
+		if (fp_store_drop_staging(ing->db, job.parked, NULL) < 0 ||
 		    fp_store_drop_unused_endpoints(ing->db, NULL) < 0 ||
 		    fp_db_commit(ing->db, NULL) < 0)
 			fp_db_rollback(ing->db);
 	}
-	if (rd != NULL && rd->state_free != NULL)
-		rd->state_free(state);
-	rejects_free(&rej);
-	fp_flowtab_free(tab);
-	fp_input_close(in);
+	rejects_free(&job.rej);
+	fp_flowtab_free(job.tab);
+	fp_input_close(job.in);
 	return r;
 }

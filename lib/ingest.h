@@ -35,9 +35,17 @@ struct fp_ingest_opts {
 	const char *format;   /* reader name, or NULL to detect per file */
 	uint64_t max_errors;  /* rejected lines allowed in the whole session */
 	size_t memory;        /* in-memory table budget in bytes; 0 = default */
-	/* Called for each rejected line (err names file and line). */
+	/* Threads parsing a file, the caller's included; 0 = one per CPU (at
+	 * most FP_INGEST_MAX_THREADS).  The results do not depend on it. */
+	size_t threads;
+	/* Bytes of lines per chunk of work; 0 = the default (2 MiB).  Tests
+	 * make it small to cut a small file into many chunks. */
+	size_t chunk;
+	/* Called for each rejected line (err names file and line), in line
+	 * order, from whichever thread folds that part of the file. */
 	void (*on_reject)(void *userdata, const struct fp_err *reject);
-	/* Called now and then while reading, for progress displays. */
+	/* Called now and then while reading, for progress displays (never
+	 * two calls at once). */
 	void (*on_progress)(void *userdata, const struct fp_ingest_progress *p);
 	void *userdata;
 };
@@ -55,6 +63,7 @@ struct fp_ingest_stats {
 };
 
 #define FP_INGEST_DEFAULT_MEMORY ((size_t)128 << 20)
+#define FP_INGEST_MAX_THREADS 8
 
 /* A new session on @db (borrowed).  Free with fp_ingest_free(). */
 int fp_ingest_new(struct fp_ingest **out, struct fp_db *db, const struct fp_ingest_opts *opts,

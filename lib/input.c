@@ -244,18 +244,30 @@ decode_more(struct fp_input *in, struct fp_err *err)
 
 	if (!in->gzip) {
 		size_t take;
+		ssize_t n;
 
 		if (in->raw_pos == in->raw_len) {
 			if (in->raw_eof) {
 				in->eof = true;
 				return 0;
 			}
-			if (fill_raw(in, err) < 0)
-				return FP_EIO;
-			if (in->raw_len == 0) {
+			/* Plain input needs no raw buffer: read straight into the
+			 * line buffer, one copy less. */
+			do
+				n = read(in->fd, in->buf + in->end, room);
+			while (n < 0 && errno == EINTR);
+			if (n < 0)
+				return io_error(in, err, "read error");
+			if (n == 0) {
+				in->raw_eof = true;
 				in->eof = true;
 				return 0;
 			}
+			if (!in->hashed_ahead)
+				fp_hasher_update(&in->hasher, in->buf + in->end, (size_t)n);
+			in->raw_offset += (uint64_t)n;
+			in->end += (size_t)n;
+			return 0;
 		}
 		take = in->raw_len - in->raw_pos < room ? in->raw_len - in->raw_pos : room;
 		memcpy(in->buf + in->end, in->raw + in->raw_pos, take);

@@ -10,6 +10,7 @@
 #ifndef FP_READER_H
 #define FP_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/err.h"
@@ -35,6 +36,13 @@ struct fp_reader {
 	void *(*state_new)(void);
 	void (*state_free)(void *state);
 	/*
+	 * True when any line can be parsed without the lines before it, so
+	 * ingest may give the chunks of a file to several threads, each with
+	 * a state of its own.  False (the default) keeps one state seeing
+	 * every line in order (a CSV header, say).
+	 */
+	bool parallel;
+	/*
 	 * Parse one line (without its newline).  Returns FP_READ_FLOW,
 	 * FP_READ_SKIP with *@skip set, FP_EINPUT with @err's text and column set
 	 * (the caller adds the file and line), or FP_ENOMEM.
@@ -45,6 +53,8 @@ struct fp_reader {
 	 * Optional: called once at the end of a file.  A reader whose records
 	 * may span lines returns FP_EINPUT with @err's text set when the file
 	 * ended inside one (the caller reports it at the last line), else 0.
+	 * Only for readers that are not parallel: records over several lines
+	 * need one state that sees every line in order.
 	 */
 	int (*finish)(void *state, struct fp_err *err);
 };

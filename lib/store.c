@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "lib/store.h"
+#include "lib/util-buf.h"
 
 /* A count is saturated rather than allowed to turn into a float. */
 #define MERGE_COUNTS                                                                \
@@ -36,15 +37,43 @@ fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_out, 
 	return 1;
 }
 
-int
-fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err)
+/*
+ * Spilled tuples wait in a TEMP table, not in the database file: rows that
+ * are deleted again at the end of the file would leave free pages behind
+ * (the file never shrinks), and a killed run leaves nothing to clean up.
+ * main.staging of schema 1 only holds rows of older flowpol versions.
+ */
+static int
+ensure_spill(struct fp_db *db, struct fp_err *err)
+{
+	return fp_db_exec(db,
+			  "CREATE TEMP TABLE IF NOT EXISTS spill ("
+			  "fingerprint TEXT NOT NULL, bucket INTEGER NOT NULL, src INTEGER NOT NULL, "
+			  "dst INTEGER NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT NULL, "
+			  "verdict INTEGER NOT NULL, reason INTEGER NOT NULL, count INTEGER NOT NULL, "
+			  "first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
+			  err);
+}
+
+static int
+delete_where(struct fp_db *db, const char *sql, const char *fingerprint, struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 
-	if (fp_db_prepare(db, &st, "DELETE FROM staging WHERE fingerprint = ?", err) < 0)
+	if (fp_db_prepare(db, &st, sql, err) < 0)
 		return FP_EDB;
 	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
 	return fp_db_step(db, st, err) < 0 ? FP_EDB : 0;
+}
+
+int
+fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err)
+{
+	if (ensure_spill(db, err) < 0 ||
+	    delete_where(db, "DELETE FROM temp.spill WHERE fingerprint = ?", fingerprint, err) < 0 ||
+	    delete_where(db, "DELETE FROM main.staging WHERE fingerprint = ?", fingerprint, err) < 0)
+		return FP_EDB;
+	return 0;
 }
 
 int
@@ -103,14 +132,47 @@ intern_endpoint(struct fp_db *db, sqlite3_stmt *ins, sqlite3_stmt *sel, const ch
 	return 0;
 }
 
+/* Rows per INSERT: one statement per row spent more time starting and
+ * ending statements than inserting. */
+#define ROWS_PER_INSERT 64
+
+/* "INSERT INTO <table>(<cols>) VALUES (?,...),... <tail>" for @rows rows. */
+static int
+prepare_insert(struct fp_db *db, sqlite3_stmt **st, bool staging, size_t rows,
+	       struct fp_err *err)
+{
+	struct fp_buf sql;
+	int r;
+
+	fp_buf_init(&sql);
+	fp_buf_adds(&sql, staging ? "INSERT INTO temp.spill(bucket, src, dst, proto, port, verdict, "
+				    "reason, count, first_seen, last_seen, fingerprint) VALUES "
+				  : "INSERT INTO flows(bucket, src, dst, proto, port, verdict, reason, "
+				    "count, first_seen, last_seen) VALUES ");
+	for (size_t i = 0; i < rows; i++)
+		fp_buf_adds(&sql, staging ? (i ? ",(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?)")
+					  : (i ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)"));
+	if (!staging)
+		fp_buf_adds(&sql, " " MERGE_COUNTS);
+	if (sql.data == NULL) {
+		fp_buf_done(&sql);
+		return fp_err_nomem(err);
+	}
+	r = fp_db_prepare(db, st, sql.data, err);
+	fp_buf_done(&sql);
+	return r;
+}
+
 int
 fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint, bool staging,
 		struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *ins_ep = NULL;
 	_cleanup_stmt_ sqlite3_stmt *sel_ep = NULL;
-	_cleanup_stmt_ sqlite3_stmt *ins = NULL;
+	_cleanup_stmt_ sqlite3_stmt *many = NULL;
+	_cleanup_stmt_ sqlite3_stmt *one = NULL;
 	struct fp_tuple *tuples = NULL;
+	int cols = staging ? 11 : 10;
 	size_t n = 0;
 	int r = FP_EDB;
 
@@ -121,21 +183,11 @@ fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint,
 			  err) < 0 ||
 	    fp_db_prepare(db, &sel_ep, "SELECT id FROM endpoints WHERE key = ?", err) < 0)
 		return FP_EDB;
-	if (staging)
-		r = fp_db_prepare(db, &ins,
-				  "INSERT INTO staging(fingerprint, bucket, src, dst, proto, port, "
-				  "verdict, reason, count, first_seen, last_seen) "
-				  "VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-				  err);
-	else
-		r = fp_db_prepare(db, &ins,
-				  "INSERT INTO flows(bucket, src, dst, proto, port, verdict, "
-				  "reason, count, first_seen, last_seen) "
-				  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) " MERGE_COUNTS,
-				  err);
-	if (r < 0)
+	if (staging && ensure_spill(db, err) < 0)
 		return FP_EDB;
-	r = FP_EDB;
+	if (prepare_insert(db, &many, staging, ROWS_PER_INSERT, err) < 0 ||
+	    prepare_insert(db, &one, staging, 1, err) < 0)
+		return FP_EDB;
 	for (uint32_t i = 0; i < fp_flowtab_n_endpoints(t); i++) {
 		int64_t *slot = fp_flowtab_endpoint_slot(t, i);
 
@@ -146,22 +198,29 @@ fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint,
 	}
 	if (fp_flowtab_sorted(&tuples, &n, t) < 0)
 		return fp_err_nomem(err);
-	for (size_t i = 0; i < n; i++) {
-		const struct fp_tuple *k = &tuples[i];
+	for (size_t i = 0; i < n;) {
+		size_t rows = n - i >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+		sqlite3_stmt *ins = rows > 1 ? many : one;
 
 		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, k->bucket);
-		sqlite3_bind_int64(ins, 2, *fp_flowtab_endpoint_slot(t, k->src));
-		sqlite3_bind_int64(ins, 3, *fp_flowtab_endpoint_slot(t, k->dst));
-		sqlite3_bind_int(ins, 4, k->proto);
-		sqlite3_bind_int(ins, 5, k->port);
-		sqlite3_bind_int(ins, 6, k->verdict);
-		sqlite3_bind_int(ins, 7, k->reason);
-		sqlite3_bind_int64(ins, 8, k->count > INT64_MAX ? INT64_MAX : (int64_t)k->count);
-		sqlite3_bind_int64(ins, 9, k->first);
-		sqlite3_bind_int64(ins, 10, k->last);
-		if (staging)
-			sqlite3_bind_text(ins, 11, fingerprint, -1, SQLITE_STATIC);
+		for (size_t j = 0; j < rows; j++, i++) {
+			const struct fp_tuple *k = &tuples[i];
+			int at = (int)j * cols;
+
+			sqlite3_bind_int64(ins, at + 1, k->bucket);
+			sqlite3_bind_int64(ins, at + 2, *fp_flowtab_endpoint_slot(t, k->src));
+			sqlite3_bind_int64(ins, at + 3, *fp_flowtab_endpoint_slot(t, k->dst));
+			sqlite3_bind_int(ins, at + 4, k->proto);
+			sqlite3_bind_int(ins, at + 5, k->port);
+			sqlite3_bind_int(ins, at + 6, k->verdict);
+			sqlite3_bind_int(ins, at + 7, k->reason);
+			sqlite3_bind_int64(ins, at + 8,
+					   k->count > INT64_MAX ? INT64_MAX : (int64_t)k->count);
+			sqlite3_bind_int64(ins, at + 9, k->first);
+			sqlite3_bind_int64(ins, at + 10, k->last);
+			if (staging)
+				sqlite3_bind_text(ins, at + 11, fingerprint, -1, SQLITE_STATIC);
+		}
 		if (fp_db_step(db, ins, err) < 0)
 			goto out;
 	}
@@ -177,18 +236,20 @@ fp_store_merge_staging(struct fp_db *db, const char *fingerprint, struct fp_err 
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
 
 	/* "WHERE true" keeps SQLite from reading ON CONFLICT as a join clause. */
+	if (ensure_spill(db, err) < 0)
+		return FP_EDB;
 	if (fp_db_prepare(db, &st,
 			  "INSERT INTO flows(bucket, src, dst, proto, port, verdict, reason, "
 			  "count, first_seen, last_seen) "
 			  "SELECT bucket, src, dst, proto, port, verdict, reason, count, "
-			  "first_seen, last_seen FROM staging WHERE fingerprint = ? AND true "
+			  "first_seen, last_seen FROM temp.spill WHERE fingerprint = ? AND true "
 			  MERGE_COUNTS,
 			  err) < 0)
 		return FP_EDB;
 	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
 	if (fp_db_step(db, st, err) < 0)
 		return FP_EDB;
-	return fp_store_drop_staging(db, fingerprint, err);
+	return delete_where(db, "DELETE FROM temp.spill WHERE fingerprint = ?", fingerprint, err);
 }
 
 int

@@ -34,7 +34,11 @@ struct fp_store_reject {
 int fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_out,
 			 size_t size, struct fp_err *err);
 
-/* Forget the parked rows of an ingest of @fingerprint that never finished. */
+/*
+ * Forget the parked rows of an ingest of @fingerprint that never finished.
+ * Parked rows live in a TEMP table of this connection; rows an older flowpol
+ * left in main.staging are deleted too.
+ */
 int fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err);
 
 /*
@@ -44,7 +48,7 @@ int fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_e
 int fp_store_drop_unused_endpoints(struct fp_db *db, struct fp_err *err);
 
 /*
- * Write the tuples of @t: into staging under @fingerprint when @staging,
+ * Write the tuples of @t: parked under @fingerprint when @staging,
  * else merged into flows.  Endpoints are interned first (their database ids
  * are cached in the table's slots).
  */

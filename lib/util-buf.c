@@ -84,12 +84,21 @@ fp_buf_vprintf(struct fp_buf *b, const char *fmt, va_list ap)
 	va_list aq;
 	int n;
 
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0 || fp_buf_reserve(b, (size_t)n) < 0)
+	/* Print into the room left first: formatting twice is the rare case. */
+	if (fp_buf_reserve(b, 64) < 0)
 		return FP_ENOMEM;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return FP_ENOMEM;
+	if ((size_t)n >= b->cap - b->len) {
+		if (fp_buf_reserve(b, (size_t)n) < 0) {
+			b->data[b->len] = '\0';
+			return FP_ENOMEM;
+		}
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 	return 0;
 }

@@ -3,8 +3,9 @@
  * fuzz-hubble.c - the Hubble reader and endpoint normalization on any bytes.
  *
  * Each input is split into lines like ingest does; every line goes through
- * the reader and, when it is a flow, through normalization and the
- * canonical key, so a crash anywhere on that path is found.
+ * the reader as ingest calls it (the fast path, and the jansson reference for
+ * the lines it rejects) and, when it is a flow, through normalization and
+ * the canonical key, so a crash anywhere on that path is found.
  */
 #include "config.h"
 
@@ -22,9 +23,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
+	void *state = fp_reader_hubble.state_new();
 	struct fp_arena arena;
 	struct fp_buf key;
 
+	if (state == NULL)
+		return 0;
 	fp_arena_init(&arena);
 	fp_buf_init(&key);
 	while (p < end) {
@@ -36,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		fp_arena_reset(&arena);
 		fp_reader_hubble.detect(p, len);
-		if (fp_reader_hubble.parse(NULL, &flow, &skip, &arena, p, len, &err) == FP_READ_FLOW &&
+		if (fp_reader_hubble.parse(state, &flow, &skip, &arena, p, len, &err) == FP_READ_FLOW &&
 		    fp_endpoint_normalize(&flow.src, &arena, &err) == 0 &&
 		    fp_endpoint_normalize(&flow.dst, &arena, &err) == 0) {
 			fp_buf_reset(&key);
@@ -47,5 +51,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fp_buf_done(&key);
 	fp_arena_done(&arena);
+	fp_reader_hubble.state_free(state);
 	return 0;
 }
