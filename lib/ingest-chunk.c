@@ -462,8 +462,8 @@ merge(void *ctx, void *slot)
 		r = fp_ingest__spill(job);
 		if (r < 0)
 			return r;
-		/* endpoints are in the database now; forget them too if they
-		 * are what fills the budget (millions of distinct pods) */
+		/* endpoints are parked with the rows now; forget them too if
+		 * they are what fills the budget (millions of distinct pods) */
 		if (fp_flowtab_endpoint_memory(job->tab) > ing->opts.memory / 2)
 			fp_flowtab_reset(job->tab);
 	}

@@ -172,9 +172,11 @@ commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stat
 		r = parked != NULL ? fp_store_drop_staging(ing->db, parked, err) : 0;
 	} else if (r == 0) {
 		stats->tuples += fp_flowtab_n_tuples(tab);
-		r = fp_store_tuples(ing->db, tab, stats->fingerprint, false, err);
-		if (r == 0 && parked != NULL)
-			r = fp_store_merge_staging(ing->db, parked, err);
+		/* Parked rows first: their endpoints were seen first, and get
+		 * their ids first, as when nothing is parked. */
+		r = parked != NULL ? fp_store_merge_staging(ing->db, parked, err) : 0;
+		if (r == 0)
+			r = fp_store_tuples(ing->db, tab, stats->fingerprint, false, err);
 		if (r == 0)
 			r = fp_store_source(ing->db, &src, rej->v, rej->n, err);
 	}

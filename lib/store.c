@@ -38,15 +38,23 @@ fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_out, 
 }
 
 /*
- * Spilled tuples wait in a TEMP table, not in the database file: rows that
+ * Spilled tuples wait in TEMP tables, not in the database file: rows that
  * are deleted again at the end of the file would leave free pages behind
  * (the file never shrinks), and a killed run leaves nothing to clean up.
+ * Their endpoints wait there too (spill_ep: numbered in the order they were
+ * first parked), and enter the endpoints table only in the transaction that
+ * merges the rows: an endpoint written earlier would be named by nothing
+ * another connection can see, and its clean-up of unused endpoints
+ * (fp_store_drop_unused_endpoints()) would delete it from under us.
  * main.staging of schema 1 only holds rows of older flowpol versions.
  */
 static int
 ensure_spill(struct fp_db *db, struct fp_err *err)
 {
 	return fp_db_exec(db,
+			  "CREATE TEMP TABLE IF NOT EXISTS spill_ep ("
+			  "seq INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, key TEXT NOT NULL, "
+			  "id INTEGER, UNIQUE(fingerprint, key)); "
 			  "CREATE TEMP TABLE IF NOT EXISTS spill ("
 			  "fingerprint TEXT NOT NULL, bucket INTEGER NOT NULL, src INTEGER NOT NULL, "
 			  "dst INTEGER NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT NULL, "
@@ -71,6 +79,8 @@ fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *
 {
 	if (ensure_spill(db, err) < 0 ||
 	    delete_where(db, "DELETE FROM temp.spill WHERE fingerprint = ?", fingerprint, err) < 0 ||
+	    delete_where(db, "DELETE FROM temp.spill_ep WHERE fingerprint = ?", fingerprint,
+			 err) < 0 ||
 	    delete_where(db, "DELETE FROM main.staging WHERE fingerprint = ?", fingerprint, err) < 0)
 		return FP_EDB;
 	return 0;
@@ -80,9 +90,9 @@ int
 fp_store_drop_unused_endpoints(struct fp_db *db, struct fp_err *err)
 {
 	return fp_db_exec(db,
-			  "DELETE FROM endpoints WHERE id NOT IN (SELECT src FROM flows UNION "
-			  "SELECT dst FROM flows UNION SELECT src FROM staging UNION "
-			  "SELECT dst FROM staging)",
+			  "DELETE FROM main.endpoints WHERE id NOT IN (SELECT src FROM main.flows "
+			  "UNION SELECT dst FROM main.flows UNION SELECT src FROM main.staging "
+			  "UNION SELECT dst FROM main.staging)",
 			  err);
 }
 
@@ -132,6 +142,68 @@ intern_endpoint(struct fp_db *db, sqlite3_stmt *ins, sqlite3_stmt *sel, const ch
 	return 0;
 }
 
+/* The statements intern_endpoint() takes. */
+static int
+prepare_intern(struct fp_db *db, sqlite3_stmt **ins, sqlite3_stmt **sel, struct fp_err *err)
+{
+	if (fp_db_prepare(db, ins,
+			  "INSERT INTO endpoints(key, kind, namespace, workload, workload_kind, "
+			  "pod, ip, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+			  "ON CONFLICT(key) DO NOTHING",
+			  err) < 0 ||
+	    fp_db_prepare(db, sel, "SELECT id FROM endpoints WHERE key = ?", err) < 0)
+		return FP_EDB;
+	return 0;
+}
+
+/* The statements park_endpoint() takes. */
+static int
+prepare_park(struct fp_db *db, sqlite3_stmt **ins, sqlite3_stmt **sel, struct fp_err *err)
+{
+	if (ensure_spill(db, err) < 0 ||
+	    fp_db_prepare(db, ins,
+			  "INSERT INTO temp.spill_ep(fingerprint, key) VALUES (?, ?) "
+			  "ON CONFLICT(fingerprint, key) DO NOTHING",
+			  err) < 0 ||
+	    fp_db_prepare(db, sel, "SELECT seq FROM temp.spill_ep WHERE fingerprint = ? AND key = ?",
+			  err) < 0)
+		return FP_EDB;
+	return 0;
+}
+
+/* Number @key among the endpoints parked under @fingerprint: *@seq_out. */
+static int
+park_endpoint(struct fp_db *db, sqlite3_stmt *ins, sqlite3_stmt *sel, const char *fingerprint,
+	      const char *key, int64_t *seq_out, struct fp_err *err)
+{
+	int r;
+
+	sqlite3_reset(ins);
+	sqlite3_bind_text(ins, 1, fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 2, key, -1, SQLITE_STATIC);
+	if (fp_db_step(db, ins, err) < 0)
+		return FP_EDB;
+	sqlite3_reset(sel);
+	sqlite3_bind_text(sel, 1, fingerprint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(sel, 2, key, -1, SQLITE_STATIC);
+	r = fp_db_step(db, sel, err);
+	if (r < 0)
+		return FP_EDB;
+	if (r != SQLITE_ROW)
+		return fp_err_set(err, FP_EDB, fp_db_path(db), 0, 0, "parked endpoint vanished");
+	*seq_out = sqlite3_column_int64(sel, 0);
+	return 0;
+}
+
+/* What a row names endpoint @i by: its spill_ep number, or its id. */
+static int64_t
+endpoint_ref(struct fp_flowtab *t, uint32_t i, bool staging)
+{
+	int64_t slot = *fp_flowtab_endpoint_slot(t, i);
+
+	return staging ? -slot : slot;
+}
+
 /* Rows per INSERT: one statement per row spent more time starting and
  * ending statements than inserting. */
 #define ROWS_PER_INSERT 64
@@ -176,25 +248,28 @@ fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint,
 	size_t n = 0;
 	int r = FP_EDB;
 
-	if (fp_db_prepare(db, &ins_ep,
-			  "INSERT INTO endpoints(key, kind, namespace, workload, workload_kind, "
-			  "pod, ip, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-			  "ON CONFLICT(key) DO NOTHING",
-			  err) < 0 ||
-	    fp_db_prepare(db, &sel_ep, "SELECT id FROM endpoints WHERE key = ?", err) < 0)
-		return FP_EDB;
-	if (staging && ensure_spill(db, err) < 0)
+	if ((staging ? prepare_park(db, &ins_ep, &sel_ep, err)
+		     : prepare_intern(db, &ins_ep, &sel_ep, err)) < 0)
 		return FP_EDB;
 	if (prepare_insert(db, &many, staging, ROWS_PER_INSERT, err) < 0 ||
 	    prepare_insert(db, &one, staging, 1, err) < 0)
 		return FP_EDB;
+	/*
+	 * The slot survives spills, so each endpoint is looked up once: a
+	 * database id when positive, minus its spill_ep number when parked.
+	 */
 	for (uint32_t i = 0; i < fp_flowtab_n_endpoints(t); i++) {
 		int64_t *slot = fp_flowtab_endpoint_slot(t, i);
+		const char *key = fp_flowtab_endpoint_key(t, i);
 
-		/* The slot survives spills, so each endpoint is looked up once. */
-		if (*slot == 0 &&
-		    intern_endpoint(db, ins_ep, sel_ep, fp_flowtab_endpoint_key(t, i), slot, err) < 0)
+		if (staging && *slot >= 0) {
+			if (park_endpoint(db, ins_ep, sel_ep, fingerprint, key, slot, err) < 0)
+				return FP_EDB;
+			*slot = -*slot;
+		} else if (!staging && *slot <= 0 &&
+			   intern_endpoint(db, ins_ep, sel_ep, key, slot, err) < 0) {
 			return FP_EDB;
+		}
 	}
 	if (fp_flowtab_sorted(&tuples, &n, t) < 0)
 		return fp_err_nomem(err);
@@ -208,8 +283,8 @@ fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint,
 			int at = (int)j * cols;
 
 			sqlite3_bind_int64(ins, at + 1, k->bucket);
-			sqlite3_bind_int64(ins, at + 2, *fp_flowtab_endpoint_slot(t, k->src));
-			sqlite3_bind_int64(ins, at + 3, *fp_flowtab_endpoint_slot(t, k->dst));
+			sqlite3_bind_int64(ins, at + 2, endpoint_ref(t, k->src, staging));
+			sqlite3_bind_int64(ins, at + 3, endpoint_ref(t, k->dst, staging));
 			sqlite3_bind_int(ins, at + 4, k->proto);
 			sqlite3_bind_int(ins, at + 5, k->port);
 			sqlite3_bind_int(ins, at + 6, k->verdict);
@@ -233,23 +308,56 @@ out:
 int
 fp_store_merge_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err)
 {
+	_cleanup_stmt_ sqlite3_stmt *eps = NULL;
+	_cleanup_stmt_ sqlite3_stmt *set = NULL;
+	_cleanup_stmt_ sqlite3_stmt *ins_ep = NULL;
+	_cleanup_stmt_ sqlite3_stmt *sel_ep = NULL;
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	int r;
 
-	/* "WHERE true" keeps SQLite from reading ON CONFLICT as a join clause. */
-	if (ensure_spill(db, err) < 0)
+	if (ensure_spill(db, err) < 0 ||
+	    fp_db_prepare(db, &eps,
+			  "SELECT seq, key FROM temp.spill_ep WHERE fingerprint = ? ORDER BY seq",
+			  err) < 0 ||
+	    fp_db_prepare(db, &set, "UPDATE temp.spill_ep SET id = ? WHERE seq = ?", err) < 0 ||
+	    prepare_intern(db, &ins_ep, &sel_ep, err) < 0)
 		return FP_EDB;
+	/* The parked endpoints first, in the order they were first seen: the
+	 * same ids as when nothing is parked. */
+	sqlite3_bind_text(eps, 1, fingerprint, -1, SQLITE_STATIC);
+	while ((r = fp_db_step(db, eps, err)) == SQLITE_ROW) {
+		int64_t id;
+
+		if (intern_endpoint(db, ins_ep, sel_ep, (const char *)sqlite3_column_text(eps, 1),
+				    &id, err) < 0)
+			return FP_EDB;
+		sqlite3_reset(set);
+		sqlite3_bind_int64(set, 1, id);
+		sqlite3_bind_int64(set, 2, sqlite3_column_int64(eps, 0));
+		if (fp_db_step(db, set, err) < 0)
+			return FP_EDB;
+	}
+	if (r < 0)
+		return FP_EDB;
+	/* "WHERE ... AND true" keeps SQLite from reading ON CONFLICT as a
+	 * join clause. */
 	if (fp_db_prepare(db, &st,
 			  "INSERT INTO flows(bucket, src, dst, proto, port, verdict, reason, "
 			  "count, first_seen, last_seen) "
-			  "SELECT bucket, src, dst, proto, port, verdict, reason, count, "
-			  "first_seen, last_seen FROM temp.spill WHERE fingerprint = ? AND true "
-			  MERGE_COUNTS,
+			  "SELECT s.bucket, a.id, b.id, s.proto, s.port, s.verdict, s.reason, "
+			  "s.count, s.first_seen, s.last_seen FROM temp.spill s "
+			  "JOIN temp.spill_ep a ON a.seq = s.src JOIN temp.spill_ep b ON b.seq = s.dst "
+			  "WHERE s.fingerprint = ? AND true " MERGE_COUNTS,
 			  err) < 0)
 		return FP_EDB;
 	sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
 	if (fp_db_step(db, st, err) < 0)
 		return FP_EDB;
-	return delete_where(db, "DELETE FROM temp.spill WHERE fingerprint = ?", fingerprint, err);
+	if (delete_where(db, "DELETE FROM temp.spill WHERE fingerprint = ?", fingerprint, err) < 0 ||
+	    delete_where(db, "DELETE FROM temp.spill_ep WHERE fingerprint = ?", fingerprint,
+			 err) < 0)
+		return FP_EDB;
+	return 0;
 }
 
 int

@@ -42,20 +42,27 @@ int fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_o
 int fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err);
 
 /*
- * Delete the endpoints no row of flows or staging names: those a spill of
- * an ingest that then failed (or was killed) had written.
+ * Delete the endpoints no row of flows or main.staging names: those an
+ * older flowpol's spill wrote before its ingest failed or was killed.  (A
+ * spill now parks its endpoints in TEMP tables with its rows; they reach
+ * the endpoints table only in the transaction that merges them.)
  */
 int fp_store_drop_unused_endpoints(struct fp_db *db, struct fp_err *err);
 
 /*
- * Write the tuples of @t: parked under @fingerprint when @staging,
- * else merged into flows.  Endpoints are interned first (their database ids
- * are cached in the table's slots).
+ * Write the tuples of @t: parked under @fingerprint when @staging (rows and
+ * endpoints in TEMP tables of this connection), else merged into flows.
+ * Endpoints are interned or parked first; the table's slots remember what
+ * they got (a database id, or minus the parked number).
  */
 int fp_store_tuples(struct fp_db *db, struct fp_flowtab *t, const char *fingerprint,
 		    bool staging, struct fp_err *err);
 
-/* Move the parked rows of @fingerprint into flows. */
+/*
+ * Move the parked rows of @fingerprint into flows, interning their
+ * endpoints first in the order they were parked.  Call it before writing
+ * the last tuples of the same file, in the same transaction.
+ */
 int fp_store_merge_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err);
 
 /* Record a completed source and its rejects. */

@@ -16,6 +16,7 @@
 
 #include "lib/ingest.h"
 #include "lib/stats.h"
+#include "lib/store.h"
 #include "tests/fp-check.h"
 
 /* The flows table with endpoint keys for ids: comparable across databases. */
@@ -481,6 +482,58 @@ START_TEST(test_ingest_spills_to_staging)
 }
 END_TEST
 
+/*
+ * Another flowpol cleans up while this one has rows parked: what it deletes
+ * (endpoints no stored row names, as after a failed or killed ingest) must
+ * not include what the parked rows need.
+ */
+static void
+on_progress_cleanup(void *userdata, const struct fp_ingest_progress *p)
+{
+	struct collected *c = userdata;
+	struct fp_db *other = fp_test_db("b.db");
+	struct fp_err err = { 0 };
+
+	on_progress(userdata, p);
+	if (c->staged > 0) {
+		ck_assert_int_eq(fp_db_begin(other, &err), 0);
+		ck_assert_int_eq(fp_store_drop_unused_endpoints(other, &err), 0);
+		ck_assert_int_eq(fp_db_commit(other, &err), 0);
+	}
+	fp_db_close(other);
+}
+
+START_TEST(test_ingest_spill_survives_cleanup)
+{
+	struct fp_db *a = fp_test_db("a.db"), *b = fp_test_db("b.db");
+	struct collected c = { .db = b };
+	struct fp_ingest_opts big = { 0 };
+	struct fp_ingest_opts tiny = { .memory = 1, .chunk = 128 << 10,
+				       .on_progress = on_progress_cleanup, .userdata = &c };
+	struct fp_ingest_stats sa, sb;
+	struct fp_err err;
+	char *text = many_lines(4000, 0), *ra, *rb;
+	const char *path = fp_write_file(fp_tmpdir(), "many.jsonl", text);
+
+	ck_assert_int_eq(ingest(a, &big, path, &sa, &err), 0);
+	ck_assert_int_eq(ingest(b, &tiny, path, &sb, &err), 0);
+	ck_assert_int_gt(c.staged, 0);
+	ck_assert_int_eq(fp_test_query(b, "SELECT count(*) FROM flows WHERE src NOT IN "
+					  "(SELECT id FROM endpoints) OR dst NOT IN "
+					  "(SELECT id FROM endpoints)"),
+			 0);
+	ra = fp_test_rows(a, FLOWS_SQL);
+	rb = fp_test_rows(b, FLOWS_SQL);
+	ck_assert_str_eq(rb, ra);
+	free(ra);
+	free(rb);
+	free(text);
+	fp_db_close(a);
+	fp_db_close(b);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 START_TEST(test_ingest_budget_after_spill)
 {
 	struct fp_db *db = fp_test_db("t.db");
@@ -698,6 +751,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_ingest_unknown_format);
 	tcase_add_test(tc, test_ingest_spills_to_staging);
 	tcase_add_test(tc, test_ingest_budget_after_spill);
+	tcase_add_test(tc, test_ingest_spill_survives_cleanup);
 	tcase_add_test(tc, test_ingest_drops_orphans);
 	tcase_add_test(tc, test_ingest_line_order_does_not_matter);
 	tcase_add_test(tc, test_ingest_gzip_file);
