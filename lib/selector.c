@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "lib/selector.h"
+#include "lib/util-hash.h"
 #include "lib/util-k8s.h"
 #include "lib/util-sort.h"
 
@@ -210,17 +211,181 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* ---- the other workloads' label sets: an array, or an index ---- */
+
+struct posting {
+	uint64_t hash; /* of one label */
+	size_t set;
+};
+
+struct fp_selector_index {
+	const struct fp_labelset *sets; /* borrowed */
+	const size_t *owner;            /* borrowed */
+	size_t n;
+	struct posting *post;           /* every (label, set), by hash */
+	size_t n_post;
+};
+
+static uint64_t
+label_hash(const struct fp_label *l)
+{
+	return fp_hash64(l->value, strlen(l->value), fp_hash64(l->key, strlen(l->key), 0));
+}
+
+static int
+posting_cmp(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->set < y->set ? -1 : x->set > y->set;
+}
+
+int
+fp_selector_index_new(struct fp_selector_index **out, const struct fp_labelset *sets,
+		      const size_t *owner, size_t n)
+{
+	struct fp_selector_index *ix = calloc(1, sizeof(*ix));
+	size_t total = 0;
+
+	*out = NULL;
+	if (ix == NULL)
+		return FP_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		total += sets[i].n;
+	ix->post = malloc((total ? total : 1) * sizeof(*ix->post));
+	if (ix->post == NULL) {
+		free(ix);
+		return FP_ENOMEM;
+	}
+	ix->sets = sets;
+	ix->owner = owner;
+	ix->n = n;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < sets[i].n; j++)
+			ix->post[ix->n_post++] = (struct posting){ label_hash(&sets[i].labels[j]), i };
+	fp_qsort(ix->post, ix->n_post, sizeof(*ix->post), posting_cmp);
+	*out = ix;
+	return 0;
+}
+
+void
+fp_selector_index_free(struct fp_selector_index *ix)
+{
+	if (ix == NULL)
+		return;
+	free(ix->post);
+	free(ix);
+}
+
+/* The postings of label @l: [*lo, *hi). */
+static void
+postings(const struct fp_selector_index *ix, const struct fp_label *l, size_t *lo, size_t *hi)
+{
+	uint64_t h = label_hash(l);
+	size_t a = 0, b = ix->n_post;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (ix->post[m].hash < h)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	for (b = a; b < ix->n_post && ix->post[b].hash == h; b++)
+		;
+	*hi = b;
+}
+
+struct others {
+	const struct fp_labelset *sets; /* without an index: all of them */
+	size_t n;
+	const struct fp_selector_index *ix; /* with one: every set but @self's */
+	size_t self;
+};
+
+/*
+ * The other sets that may hold all of @s: with an index, only those holding
+ * its rarest label (a workload's name label is usually on none), so choosing
+ * selectors for a namespace of thousands of workloads is not quadratic.
+ * Without labels to go by, every other set.
+ */
+struct cursor {
+	const struct others *o;
+	size_t i, end;
+	bool postings;
+};
+
+static void
+cursor_init(struct cursor *c, const struct others *o, const struct fp_label *s, size_t ns)
+{
+	c->o = o;
+	c->i = 0;
+	c->end = o->ix != NULL ? o->ix->n : o->n;
+	c->postings = false;
+	for (size_t k = 0; o->ix != NULL && k < ns; k++) {
+		size_t lo, hi;
+
+		postings(o->ix, &s[k], &lo, &hi);
+		if (!c->postings || hi - lo < c->end - c->i) {
+			c->i = lo;
+			c->end = hi;
+			c->postings = true;
+		}
+	}
+}
+
+static const struct fp_labelset *
+cursor_next(struct cursor *c)
+{
+	const struct fp_selector_index *ix = c->o->ix;
+
+	if (ix == NULL)
+		return c->i < c->end ? &c->o->sets[c->i++] : NULL;
+	while (c->i < c->end) {
+		size_t set = c->postings ? ix->post[c->i].set : c->i;
+
+		c->i++;
+		if (ix->owner[set] != c->o->self)
+			return &ix->sets[set];
+	}
+	return NULL;
+}
+
+/* Does @sel select any of the other sets? */
+static bool
+selects_other(const struct fp_selector *sel, const struct others *o)
+{
+	const struct fp_labelset *set;
+	struct cursor c;
+
+	cursor_init(&c, o, sel->match, sel->n_match);
+	while ((set = cursor_next(&c)) != NULL)
+		if (fp_selector_matches(sel, set))
+			return true;
+	return false;
+}
+
+bool
+fp_selector_index_selects_other(const struct fp_selector_index *ix,
+				const struct fp_selector *sel, size_t self)
+{
+	struct others o = { .ix = ix, .self = self };
+
+	return selects_other(sel, &o);
+}
+
 /* Does the candidate selector (sorted labels, absent keys) match any other? */
 static bool
 conflicts(const struct fp_label *s, size_t ns, char *const *absent, size_t n_absent,
-	  const struct fp_labelset *others, size_t n_others)
+	  const struct others *o)
 {
 	struct fp_selector sel = { (struct fp_label *)s, ns, (char **)absent, n_absent, NULL, 0 };
 
-	for (size_t i = 0; i < n_others; i++)
-		if (fp_selector_matches(&sel, &others[i]))
-			return true;
-	return false;
+	return selects_other(&sel, o);
 }
 
 static bool
@@ -264,7 +429,7 @@ fail:
  */
 static bool
 search_k(struct fp_selector *out, const struct ranked *cand, size_t n, size_t k, bool anchor,
-	 const struct fp_labelset *others, size_t n_others, bool *oom)
+	 const struct others *others, bool *oom)
 {
 	size_t idx[SELECTOR_SEARCH_MAX + 1];
 	struct fp_label s[SELECTOR_SEARCH_MAX + 1];
@@ -280,7 +445,7 @@ search_k(struct fp_selector *out, const struct ranked *cand, size_t n, size_t k,
 		for (size_t j = 0; j < k; j++)
 			s[j] = *cand[idx[j]].l;
 		fp_qsort(s, k, sizeof(*s), label_cmp);
-		if (!conflicts(s, k, NULL, 0, others, n_others)) {
+		if (!conflicts(s, k, NULL, 0, others)) {
 			if (!fill_selector(out, s, k, NULL, 0))
 				*oom = true;
 			return true;
@@ -296,14 +461,15 @@ search_k(struct fp_selector *out, const struct ranked *cand, size_t n, size_t k,
 	}
 }
 
-bool
-fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
-		   const struct fp_labelset *own, size_t n_own, const struct fp_labelset *others,
-		   size_t n_others, const struct fp_k8s_labels *prefs)
+static bool
+choose(struct fp_selector *out, const struct fp_labelset *mine, const struct fp_labelset *own,
+       size_t n_own, const struct others *others, const struct fp_k8s_labels *prefs)
 {
+	const struct fp_labelset *other;
+	struct cursor cur;
 	struct ranked *cand;
 	char **absent = NULL;
-	size_t n_absent = 0;
+	size_t n_absent = 0, n_others = others->ix != NULL ? others->ix->n : others->n;
 	bool found = false, oom = false;
 
 	memset(out, 0, sizeof(*out));
@@ -325,11 +491,11 @@ fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 	 */
 	if (cand[0].rank <= FP_K8S_RANK_NAME_LAST)
 		for (size_t k = 1; k <= mine->n && k <= SELECTOR_SEARCH_MAX + 1 && !found; k++)
-			found = search_k(out, cand, mine->n, k, true, others, n_others, &oom);
+			found = search_k(out, cand, mine->n, k, true, others, &oom);
 	for (size_t k = 1; k <= mine->n && k <= SELECTOR_SEARCH_MAX && !found; k++)
-		found = search_k(out, cand, mine->n, k, false, others, n_others, &oom);
+		found = search_k(out, cand, mine->n, k, false, others, &oom);
 	if (!found && mine->n > SELECTOR_SEARCH_MAX &&
-	    !conflicts(mine->labels, mine->n, NULL, 0, others, n_others)) {
+	    !conflicts(mine->labels, mine->n, NULL, 0, others)) {
 		found = fill_selector(out, mine->labels, mine->n, NULL, 0);
 		oom = !found;
 	}
@@ -347,14 +513,17 @@ fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 		free(cand);
 		return false;
 	}
-	for (size_t i = 0; i < n_others; i++) {
+	/* Which workloads carry all of our labels does not depend on the order
+	 * they are looked at in, and absent[] is sorted by fill_selector(). */
+	cursor_init(&cur, others, mine->labels, mine->n);
+	while ((other = cursor_next(&cur)) != NULL) {
 		const char *best = NULL;
 		int best_rank = 0;
 
-		if (!fp_labelset_subset(mine->labels, mine->n, &others[i]))
+		if (!fp_labelset_subset(mine->labels, mine->n, other))
 			continue;
-		for (size_t j = 0; j < others[i].n; j++) {
-			const char *k = others[i].labels[j].key;
+		for (size_t j = 0; j < other->n; j++) {
+			const char *k = other->labels[j].key;
 			bool ours = false;
 			int rank = fp_k8s_labels_rank(prefs, k);
 
@@ -377,12 +546,33 @@ fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 		if (!dup)
 			absent[n_absent++] = (char *)best;
 	}
-	if (!conflicts(mine->labels, mine->n, absent, n_absent, others, n_others))
+	if (!conflicts(mine->labels, mine->n, absent, n_absent, others))
 		found = fill_selector(out, mine->labels, mine->n, absent, n_absent);
 out:
 	free(absent);
 	free(cand);
 	return found;
+}
+
+bool
+fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
+		   const struct fp_labelset *own, size_t n_own, const struct fp_labelset *others,
+		   size_t n_others, const struct fp_k8s_labels *prefs)
+{
+	struct others o = { .sets = others, .n = n_others };
+
+	return choose(out, mine, own, n_own, &o, prefs);
+}
+
+bool
+fp_selector_choose_indexed(struct fp_selector *out, const struct fp_labelset *mine,
+			   const struct fp_labelset *own, size_t n_own,
+			   const struct fp_selector_index *ix, size_t self,
+			   const struct fp_k8s_labels *prefs)
+{
+	struct others o = { .ix = ix, .self = self };
+
+	return choose(out, mine, own, n_own, &o, prefs);
 }
 
 

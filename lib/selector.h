@@ -58,6 +58,30 @@ bool fp_selector_choose(struct fp_selector *out, const struct fp_labelset *mine,
 			const struct fp_labelset *others, size_t n_others,
 			const struct fp_k8s_labels *prefs);
 void fp_selector_done(struct fp_selector *sel);
+
+/*
+ * The label sets of one namespace's workloads, indexed by label, for
+ * choosing the selectors of all of them: each candidate selector is then
+ * checked only against the sets holding its rarest label, not against every
+ * set.  @sets and @owner (the workload of each set) are borrowed and must
+ * outlive the index.  Returns 0 or FP_ENOMEM; free with
+ * fp_selector_index_free() (takes NULL).
+ */
+struct fp_selector_index;
+int fp_selector_index_new(struct fp_selector_index **out, const struct fp_labelset *sets,
+			  const size_t *owner, size_t n);
+void fp_selector_index_free(struct fp_selector_index *ix);
+/*
+ * fp_selector_choose() against every set of @ix whose owner is not @self:
+ * the same result as passing those sets in an array, in any order.
+ */
+bool fp_selector_choose_indexed(struct fp_selector *out, const struct fp_labelset *mine,
+				const struct fp_labelset *own, size_t n_own,
+				const struct fp_selector_index *ix, size_t self,
+				const struct fp_k8s_labels *prefs);
+/* Does @sel select any set of @ix whose owner is not @self? */
+bool fp_selector_index_selects_other(const struct fp_selector_index *ix,
+				     const struct fp_selector *sel, size_t self);
 /* Does @sel select a pod with labels @ls? */
 bool fp_selector_matches(const struct fp_selector *sel, const struct fp_labelset *ls);
 

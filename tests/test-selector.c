@@ -51,27 +51,39 @@ sel_text(const struct fp_selector *sel)
 
 /*
  * Choose the selector of workload @w among @all (each workload with one
- * pod label set), and check it matches its own pods and no other's.
+ * pod label set), and check it matches its own pods and no other's.  The
+ * namespace's index must choose the very same selector.
  */
 static const char *
 choose_prefs(const struct fp_labelset *all, size_t n, size_t w,
 	     const struct fp_k8s_labels *prefs)
 {
+	static char text[512];
 	struct fp_labelset others[16];
-	struct fp_selector sel;
-	size_t k = 0;
-	const char *text;
+	struct fp_selector sel, isel;
+	struct fp_selector_index *ix = NULL;
+	size_t owner[16], k = 0;
+	bool found, ifound;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		owner[i] = i;
 		if (i != w)
 			others[k++] = all[i];
-	if (!fp_selector_choose(&sel, &all[w], &all[w], 1, others, k, prefs))
+	}
+	found = fp_selector_choose(&sel, &all[w], &all[w], 1, others, k, prefs);
+	ck_assert_int_eq(fp_selector_index_new(&ix, all, owner, n), 0);
+	ifound = fp_selector_choose_indexed(&isel, &all[w], &all[w], 1, ix, w, prefs);
+	fp_selector_index_free(ix);
+	ck_assert_int_eq(ifound, found);
+	if (!found)
 		return "(none)";
+	snprintf(text, sizeof(text), "%s", sel_text(&isel));
+	ck_assert_str_eq(sel_text(&sel), text);
+	fp_selector_done(&isel);
 	ck_assert(fp_selector_matches(&sel, &all[w]));
 	for (size_t i = 0; i < k; i++)
 		ck_assert_msg(!fp_selector_matches(&sel, &others[i]), "%s matches another workload",
 			      sel_text(&sel));
-	text = sel_text(&sel);
 	fp_selector_done(&sel);
 	ck_assert_uint_eq(sel.n_match, 0);
 	return text;
@@ -244,6 +256,44 @@ START_TEST(test_selector_needs_many_labels)
 }
 END_TEST
 
+/*
+ * The index holds every set of the namespace: a workload's own sets (it may
+ * have several) are never "others", whatever labels they share.
+ */
+START_TEST(test_selector_index_owners)
+{
+	struct fp_labelset sets[] = {
+		ls("app=web"), ls("app=web,debug=on"),  /* workload 0 */
+		ls("app=web,track=canary"),             /* workload 1 */
+		ls("app=api"), ls(""),                  /* workload 2 */
+	};
+	const size_t owner[] = { 0, 0, 1, 2, 2 };
+	struct fp_labelset canary[] = { ls("app=web,track=canary") };
+	struct fp_selector_index *ix = NULL;
+	struct fp_selector sel;
+
+	ck_assert_int_eq(fp_selector_index_new(&ix, sets, owner, 5), 0);
+	ck_assert(fp_selector_choose_indexed(&sel, &sets[0], sets, 2, ix, 0, NULL));
+	ck_assert_str_eq(sel_text(&sel), "app=web !track");
+	ck_assert(!fp_selector_index_selects_other(ix, &sel, 0));
+	ck_assert(fp_selector_index_selects_other(ix, &sel, 1));
+	fp_selector_done(&sel);
+	ck_assert(fp_selector_choose_indexed(&sel, &canary[0], canary, 1, ix, 1, NULL));
+	ck_assert_str_eq(sel_text(&sel), "app=web,track=canary");
+	fp_selector_done(&sel);
+	/* No match labels: every set of the others is looked at. */
+	ck_assert_int_eq(fp_selector_from_k8s_json(&sel, "{\"matchExpressions\":[{\"key\":"
+							 "\"debug\",\"operator\":\"DoesNotExist\"}]}"),
+			 0);
+	ck_assert(fp_selector_index_selects_other(ix, &sel, 0));
+	fp_selector_done(&sel);
+	fp_selector_index_free(ix);
+	fp_selector_index_free(NULL);
+	ls_free(sets, 5);
+	ls_free(canary, 1);
+}
+END_TEST
+
 START_TEST(test_selector_matches)
 {
 	struct fp_labelset pod = ls("app=web,tier=front,track=stable");
@@ -369,6 +419,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_selector_prefers_identity_keys);
 	tcase_add_test(tc, test_selector_configured_preference);
 	tcase_add_test(tc, test_selector_needs_many_labels);
+	tcase_add_test(tc, test_selector_index_owners);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("matches");
 	tcase_add_test(tc, test_selector_matches);
