@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,6 +595,83 @@ nomem:
 	return fp_err_nomem(err);
 }
 
+/* "namespace\nk=v,k=v": a label set of a namespace, as a map key. */
+static char *
+set_key(const char *ns, const struct fp_label *labels, size_t n)
+{
+	struct fp_buf b;
+
+	fp_buf_init(&b);
+	if (fp_buf_adds(&b, ns) < 0 || fp_buf_addc(&b, '\n') < 0 ||
+	    fp_endpoint_labels_text(&b, labels, n) < 0) {
+		fp_buf_done(&b);
+		return NULL;
+	}
+	return fp_buf_steal(&b);
+}
+
+#define AMBIGUOUS ((size_t)LONG_MAX) /* never an index */
+
+struct set_index {
+	struct fp_strmap map; /* set_key() -> named workload, or AMBIGUOUS */
+	char **keys;          /* owned */
+	size_t n, cap;
+};
+
+static void
+set_index_done(struct set_index *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		free(x->keys[i]);
+	free(x->keys);
+	fp_strmap_done(&x->map);
+}
+
+/*
+ * Which named workload carried each label set, in each namespace: one lookup
+ * per label-only endpoint instead of a scan of every workload's sets, so
+ * pass 2 stays linear in endpoints and workloads.  Pass 2 adds no named
+ * workload and changes no named workload's sets, so the index stays true.
+ */
+static int
+set_index_build(struct set_index *x, const struct fp_idbuild *b)
+{
+	memset(x, 0, sizeof(*x));
+	fp_strmap_init(&x->map);
+	for (size_t w = 0; w < b->set->n; w++) {
+		const struct fp_identity *id = &b->set->ids[w];
+
+		if (id->kind != FP_ID_WORKLOAD || id->key[0] != 'w')
+			continue;
+		for (size_t k = 0; k < b->drafts[w].n_sets; k++) {
+			const struct fp_labelset *ls = &b->drafts[w].sets[k];
+			char *key = set_key(id->ns, ls->labels, ls->n);
+			long found;
+
+			if (key == NULL)
+				return FP_ENOMEM;
+			if (x->n == x->cap) {
+				size_t cap = x->cap ? x->cap * 2 : 64;
+				char **v = realloc(x->keys, cap * sizeof(*v));
+
+				if (v == NULL) {
+					free(key);
+					return FP_ENOMEM;
+				}
+				x->keys = v;
+				x->cap = cap;
+			}
+			x->keys[x->n++] = key;
+			found = fp_strmap_get(&x->map, key);
+			if (found < 0 ? fp_strmap_put(&x->map, key, w) < 0
+				      : (size_t)found != w &&
+						fp_strmap_put(&x->map, key, AMBIGUOUS) < 0)
+				return FP_ENOMEM;
+		}
+	}
+	return 0;
+}
+
 /*
  * Pass 2: an endpoint known by labels alone (a CNI saw the pod but not its
  * name) joins the one named workload whose pods carried exactly those
@@ -604,19 +682,22 @@ pass_labelled(struct fp_idbuild *b, struct fp_db *db, struct epref *pending, siz
 	      struct fp_err *err)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	struct set_index x;
 	struct fp_buf key;
 	int r = 0;
 
 	fp_buf_init(&key);
 	if (fp_db_prepare(db, &st, "SELECT namespace, labels FROM endpoints WHERE id = ?", err) < 0)
 		return FP_EDB;
+	if (set_index_build(&x, b) < 0)
+		goto nomem;
 	for (size_t i = 0; i < n_pending; i++) {
-		struct fp_labelset ls;
 		struct fp_label *l;
-		size_t n, nsets = b->set->n;
-		long match = -1, ident;
+		size_t n;
+		long match, ident;
 		const char *ns, *labels;
-		bool ambiguous = false, oom;
+		bool oom;
+		char *k;
 
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, pending[i].id);
@@ -628,22 +709,13 @@ pass_labelled(struct fp_idbuild *b, struct fp_db *db, struct epref *pending, siz
 		labels = stable_text(b, col(st, 1), &oom);
 		if (oom || fp_labels_parse(&l, &n, labels) < 0)
 			goto nomem;
-		ls.labels = l;
-		ls.n = n;
-		for (size_t w = 0; w < nsets; w++) {
-			const struct fp_identity *id = &b->set->ids[w];
-
-			if (id->kind != FP_ID_WORKLOAD || id->key[0] != 'w' || strcmp(id->ns, ns) != 0)
-				continue;
-			for (size_t s = 0; s < b->drafts[w].n_sets; s++) {
-				if (!fp_labelset_equal(&b->drafts[w].sets[s], &ls))
-					continue;
-				ambiguous |= match >= 0 && match != (long)w;
-				match = (long)w;
-			}
-		}
+		k = set_key(ns, l, n);
 		fp_labels_free(l, n);
-		if (match >= 0 && !ambiguous) {
+		if (k == NULL)
+			goto nomem;
+		match = fp_strmap_get(&x.map, k);
+		free(k);
+		if (match >= 0 && (size_t)match != AMBIGUOUS) {
 			ident = match;
 		} else {
 			char *name = name_from_labels(labels);
@@ -660,9 +732,11 @@ pass_labelled(struct fp_idbuild *b, struct fp_db *db, struct epref *pending, siz
 		if (ident < 0 || map_endpoint(b->set, pending[i].id, ident) < 0)
 			goto nomem;
 	}
+	set_index_done(&x);
 	fp_buf_done(&key);
 	return r;
 nomem:
+	set_index_done(&x);
 	fp_buf_done(&key);
 	return fp_err_nomem(err);
 }

@@ -137,6 +137,32 @@ START_TEST(test_identity_label_only_in_other_namespace)
 }
 END_TEST
 
+START_TEST(test_identity_label_only_ambiguous)
+{
+	struct fp_buf b;
+	struct fp_db *db;
+	struct fp_idset *ids;
+
+	fp_buf_init(&b);
+	/* api's pods carried two label sets; worker and batch share one. */
+	FP_HUBBLE(&b, .src = "ns:shop pod:api-5c7d9f6b8d-q9wzt app=api",
+		  .dst = "ns:shop pod:worker-6b8d5c7d9f-tq9zw app=jobs", .port = 8080);
+	FP_HUBBLE(&b, .src = "ns:shop pod:api-5c7d9f6b8d-w9zqt app=api track=canary",
+		  .dst = "ns:shop pod:batch-7d9f6b8d5c-zwq9t app=jobs", .port = 8080);
+	/* Any set of a workload's pods names it; a set two workloads carried
+	 * names neither. */
+	FP_HUBBLE(&b, .src = "ns:shop app=api track=canary", .dst = "ns:shop app=jobs",
+		  .port = 8080);
+	ids = build(&db, &b);
+	ck_assert_ptr_eq(of_endpoint(db, ids, "1|shop|||||app=api,track=canary"),
+			 get(ids, "w:shop/api"));
+	ck_assert_ptr_eq(of_endpoint(db, ids, "1|shop|||||app=jobs"), get(ids, "l:shop/app=jobs"));
+	fp_idset_free(ids);
+	fp_db_close(db);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 START_TEST(test_identity_twins_fold)
 {
 	struct fp_buf b;
@@ -404,6 +430,7 @@ fp_test_suite(void)
 
 	tcase_add_test(tc, test_identity_label_only_joins_named);
 	tcase_add_test(tc, test_identity_label_only_in_other_namespace);
+	tcase_add_test(tc, test_identity_label_only_ambiguous);
 	tcase_add_test(tc, test_identity_twins_fold);
 	tcase_add_test(tc, test_identity_unselectable_pods);
 	tcase_add_test(tc, test_identity_rollout_keeps_stable_labels);
