@@ -13,6 +13,7 @@
 #include "lib/netset.h"
 #include "lib/resolve.h"
 #include "lib/util-buf.h"
+#include "lib/util-hash.h"
 #include "lib/util-k8s.h"
 #include "lib/util-map.h"
 #include "lib/util-sort.h"
@@ -838,7 +839,7 @@ unstable_key(const char *key, size_t len, const void *labels)
  */
 static bool
 controller_selector(struct fp_idbuild *b, struct fp_identity *id, const struct draft *own,
-		    const struct fp_labelset *others, size_t n_others)
+		    const struct fp_selector_index *ix, size_t self)
 {
 	const char *json;
 	struct fp_selector sel;
@@ -853,8 +854,7 @@ controller_selector(struct fp_idbuild *b, struct fp_identity *id, const struct d
 	     !fp_selector_uses_key(&sel, unstable_key, b->labels);
 	for (size_t i = 0; ok && i < own->n_sets; i++)
 		ok = fp_selector_matches(&sel, &own->sets[i]);
-	for (size_t i = 0; ok && i < n_others; i++)
-		ok = !fp_selector_matches(&sel, &others[i]);
+	ok = ok && !fp_selector_index_selects_other(ix, &sel, self);
 	if (!ok) {
 		fp_selector_done(&sel);
 		return false;
@@ -863,43 +863,121 @@ controller_selector(struct fp_idbuild *b, struct fp_identity *id, const struct d
 	return true;
 }
 
+struct by_labels {
+	uint64_t hash;
+	size_t pos;
+};
+
+static int
+by_labels_cmp(const void *a, const void *b)
+{
+	const struct by_labels *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static uint64_t
+labels_hash(const struct fp_identity *id)
+{
+	uint64_t h = id->n_labels;
+
+	for (size_t i = 0; i < id->n_labels; i++) {
+		h = fp_hash64(id->labels[i].key, strlen(id->labels[i].key), h);
+		h = fp_hash64(id->labels[i].value, strlen(id->labels[i].value), h);
+	}
+	return h;
+}
+
+/*
+ * Fold the twins among the workloads @idx[0..n) of one namespace.  Twins
+ * carry the very same labels, so only workloads with equal label hashes are
+ * compared, in the order the pairwise loop over all of them took: folding
+ * one group never changes another's drafts, so the twins found and the
+ * order they are folded in are the same, and a namespace of thousands of
+ * workloads costs a sort, not millions of comparisons.
+ */
+static int
+fold_twins(struct fp_idbuild *b, const size_t *idx, size_t n)
+{
+	struct fp_idset *s = b->set;
+	struct by_labels *v = malloc((n ? n : 1) * sizeof(*v));
+
+	if (v == NULL)
+		return FP_ENOMEM;
+	for (size_t a = 0; a < n; a++)
+		v[a] = (struct by_labels){ labels_hash(&s->ids[idx[a]]), a };
+	fp_qsort(v, n, sizeof(*v), by_labels_cmp);
+	for (size_t lo = 0, hi; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n && v[hi].hash == v[lo].hash; hi++)
+			;
+		for (size_t a = lo; a < hi; a++)
+			for (size_t c = a + 1; c < hi; c++)
+				if (s->ids[idx[v[a].pos]].kind == FP_ID_WORKLOAD &&
+				    s->ids[idx[v[c].pos]].kind == FP_ID_WORKLOAD &&
+				    twins(b, idx[v[a].pos], idx[v[c].pos]) &&
+				    merge_twin(b, idx[v[a].pos], idx[v[c].pos]) < 0) {
+					free(v);
+					return FP_ENOMEM;
+				}
+	}
+	free(v);
+	return 0;
+}
+
 /* Selectors of the workloads of one namespace, @idx[0..n). */
 static int
 select_namespace(struct fp_idbuild *b, const size_t *idx, size_t n)
 {
 	struct fp_idset *s = b->set;
-	struct fp_labelset *others = NULL;
-	size_t cap = 0;
+	struct fp_labelset *sets = NULL;
+	struct fp_selector_index *ix = NULL;
+	size_t *owner = NULL, n_sets = 0, cap = 0, owner_cap = 0;
+	int r = FP_ENOMEM;
 
-	for (size_t a = 0; a < n; a++)
-		for (size_t c = a + 1; c < n; c++)
-			if (s->ids[idx[a]].kind == FP_ID_WORKLOAD &&
-			    s->ids[idx[c]].kind == FP_ID_WORKLOAD && twins(b, idx[a], idx[c]) &&
-			    merge_twin(b, idx[a], idx[c]) < 0)
-				return FP_ENOMEM;
+	if (fold_twins(b, idx, n) < 0)
+		return FP_ENOMEM;
+	/* Every workload's pod label sets, indexed once for the namespace:
+	 * the others of each workload are the sets it does not own. */
+	for (size_t c = 0; c < n; c++) {
+		if (s->ids[idx[c]].kind != FP_ID_WORKLOAD)
+			continue;
+		if (push_sets(&sets, &n_sets, &cap, &b->drafts[idx[c]]) < 0)
+			goto out;
+		if (n_sets > owner_cap) {
+			size_t *v = realloc(owner, cap * sizeof(*v));
+
+			if (v == NULL)
+				goto out;
+			owner = v;
+			owner_cap = cap;
+		}
+		for (size_t k = n_sets - b->drafts[idx[c]].n_sets; k < n_sets; k++)
+			owner[k] = c;
+	}
+	if (fp_selector_index_new(&ix, sets, owner, n_sets) < 0)
+		goto out;
 	for (size_t a = 0; a < n; a++) {
 		struct fp_identity *id = &s->ids[idx[a]];
 		struct fp_labelset mine = { id->labels, id->n_labels };
-		size_t n_others = 0;
 
 		if (id->kind != FP_ID_WORKLOAD || id->note != NULL)
 			continue;
-		for (size_t c = 0; c < n; c++)
-			if (c != a && s->ids[idx[c]].kind == FP_ID_WORKLOAD &&
-			    push_sets(&others, &n_others, &cap, &b->drafts[idx[c]]) < 0) {
-				free(others);
-				return FP_ENOMEM;
-			}
-		id->selectable = controller_selector(b, id, &b->drafts[idx[a]], others, n_others) ||
-				 fp_selector_choose(&id->sel, &mine, b->drafts[idx[a]].sets,
-						    b->drafts[idx[a]].n_sets, others, n_others,
-						    b->labels);
+		id->selectable = controller_selector(b, id, &b->drafts[idx[a]], ix, a) ||
+				 fp_selector_choose_indexed(&id->sel, &mine, b->drafts[idx[a]].sets,
+							    b->drafts[idx[a]].n_sets, ix, a,
+							    b->labels);
 		if (!id->selectable)
 			id->note = strdup("no label selector tells its pods apart from another "
 					  "workload's in the namespace");
 	}
-	free(others);
-	return 0;
+	r = 0;
+out:
+	fp_selector_index_free(ix);
+	free(owner);
+	free(sets);
+	return r;
 }
 
 /* Pass 3: labels, selectors and notes of the workloads, namespace by namespace. */
