@@ -8,6 +8,7 @@
 #include "lib/flow.h"
 #include "lib/policy.h"
 #include "lib/util-buf.h"
+#include "lib/util-map.h"
 #include "lib/util-sort.h"
 
 #define DNS_PORT 53
@@ -81,8 +82,9 @@ choose_namespaces(struct fp_policy_model *m, const struct fp_policy_opts *opts,
 		}
 		for (size_t k = 0; k < opts->n_skip_namespaces && wanted; k++)
 			wanted = strcmp(opts->skip_namespaces[k], id->ns) != 0;
-		for (size_t k = 0; k < n && !dup; k++)
-			dup = strcmp(names[k], id->ns) == 0;
+		/* identities are sorted by key, "w:<ns>/..." mostly in namespace
+		 * order: the last name catches most repeats; sorting drops the rest */
+		dup = n > 0 && strcmp(names[n - 1], id->ns) == 0;
 		if (!wanted || dup)
 			continue;
 		if (n == cap) {
@@ -99,6 +101,14 @@ choose_namespaces(struct fp_policy_model *m, const struct fp_policy_opts *opts,
 		names[n++] = id->ns;
 	}
 	fp_qsort(names, n, sizeof(*names), str_cmp);
+	{
+		size_t u = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (u == 0 || strcmp(names[u - 1], names[i]) != 0)
+				names[u++] = names[i];
+		n = u;
+	}
 	m->nss = calloc(n ? n : 1, sizeof(*m->nss));
 	if (m->nss == NULL) {
 		free(names);
@@ -350,6 +360,7 @@ build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_poli
 	size_t n = 0, cap = 0, n_rules = 0;
 	struct fp_policy_rule *rules = NULL;
 	struct sort_ctx ctx = { es, ns };
+	bool ascending = true; /* peers so far came in increasing order */
 
 	*rules_out = NULL;
 	*n_out = 0;
@@ -360,7 +371,17 @@ build_direction(struct fp_policy_rule **rules_out, size_t *n_out, struct fp_poli
 
 		if (!wanted(es, e, ingress, opts->triage) || (ingress ? e->dst : e->src) != w)
 			continue;
-		for (size_t k = 0; k < n && pp == NULL; k++)
+		/*
+		 * Edges are sorted by (src, dst, ...), so a workload's peers come
+		 * in increasing order: a peer is the last one or a new one, and a
+		 * hub with thousands of peers stays linear.  Out of order (not
+		 * expected), every peer so far is searched.
+		 */
+		if (n > 0 && pps[n - 1].peer == peer)
+			pp = &pps[n - 1];
+		else if (n > 0 && peer < pps[n - 1].peer)
+			ascending = false;
+		for (size_t k = 0; !ascending && k < n && pp == NULL; k++)
 			if (pps[k].peer == peer)
 				pp = &pps[k];
 		if (pp == NULL) {
@@ -443,9 +464,12 @@ nomem:
 	return FP_ENOMEM;
 }
 
-/* "<prefix>-<workload>", unique in the namespace: later duplicates get -2, -3. */
+/*
+ * "<prefix>-<workload>", unique in the namespace (@taken holds the names so
+ * far): later duplicates get -2, -3.
+ */
 static char *
-policy_name(const struct fp_policy_ns *pn, const char *prefix, const char *base)
+policy_name(const struct fp_strmap *taken, const char *prefix, const char *base)
 {
 	size_t len = strlen(base);
 	struct fp_buf b;
@@ -454,7 +478,6 @@ policy_name(const struct fp_policy_ns *pn, const char *prefix, const char *base)
 		/* Cut long names to fit; a cut may end on '-' or '.', which no
 		 * part of a DNS subdomain may end with. */
 		size_t max = k == 1 ? 240 : 230, n = len < max ? len : max;
-		bool taken = false;
 
 		while (n > 0 && (base[n - 1] == '-' || base[n - 1] == '.'))
 			n--;
@@ -465,44 +488,47 @@ policy_name(const struct fp_policy_ns *pn, const char *prefix, const char *base)
 			fp_buf_printf(&b, "%s-%.*s-%u", prefix, (int)n, base, k);
 		if (b.data == NULL)
 			return NULL;
-		for (size_t i = 0; i < pn->n && !taken; i++)
-			taken = strcmp(pn->policies[i].name, b.data) == 0;
-		if (!taken)
+		if (fp_strmap_get(taken, b.data) < 0)
 			return fp_buf_steal(&b);
 		fp_buf_done(&b);
 	}
 }
 
+/* The policies of namespace @pn, for its workloads @ids[0..n) (in key order). */
 static int
 build_namespace(struct fp_policy_ns *pn, const struct fp_edgeset *es,
-		const struct edge_index *ix, const struct fp_policy_opts *opts)
+		const struct edge_index *ix, const struct fp_policy_opts *opts, const size_t *ids,
+		size_t n)
 {
-	size_t cap = 1 + fp_idset_count(es->ids);
+	struct fp_strmap taken; /* policy names, borrowed from the policies */
+	int r = FP_ENOMEM;
 
-	pn->policies = calloc(cap, sizeof(*pn->policies));
+	fp_strmap_init(&taken);
+	pn->policies = calloc(n + 1, sizeof(*pn->policies));
 	if (pn->policies == NULL)
-		return FP_ENOMEM;
+		goto out;
 	if (!opts->no_default_deny && !opts->triage) {
 		pn->policies[0].name = strdup("default-deny");
-		if (pn->policies[0].name == NULL)
-			return FP_ENOMEM;
+		if (pn->policies[0].name == NULL ||
+		    fp_strmap_put(&taken, pn->policies[0].name, 0) < 0)
+			goto out;
 		pn->n = 1;
 	}
 	/* Identities are sorted by key, so policies come out in a stable order. */
-	for (size_t i = 0; i < fp_idset_count(es->ids); i++) {
-		const struct fp_identity *id = fp_idset_get(es->ids, i);
+	for (size_t k = 0; k < n; k++) {
+		const struct fp_identity *id = fp_idset_get(es->ids, ids[k]);
 		struct fp_policy *pol = &pn->policies[pn->n];
 
-		if (id->kind != FP_ID_WORKLOAD || !id->selectable || strcmp(id->ns, pn->ns) != 0)
+		if (!id->selectable)
 			continue;
 		memset(pol, 0, sizeof(*pol));
 		pol->first = INT64_MAX;
 		pol->last = INT64_MIN;
-		if (build_direction(&pol->ingress, &pol->n_ingress, pol, es, ix, (uint32_t)i,
+		if (build_direction(&pol->ingress, &pol->n_ingress, pol, es, ix, (uint32_t)ids[k],
 				    pn->ns, true, opts) < 0 ||
-		    build_direction(&pol->egress, &pol->n_egress, pol, es, ix, (uint32_t)i,
+		    build_direction(&pol->egress, &pol->n_egress, pol, es, ix, (uint32_t)ids[k],
 				    pn->ns, false, opts) < 0)
-			return FP_ENOMEM;
+			goto out;
 		if (pol->n_ingress == 0 && pol->n_egress == 0) {
 			free(pol->ingress);
 			free(pol->egress);
@@ -512,11 +538,63 @@ build_namespace(struct fp_policy_ns *pn, const struct fp_edgeset *es,
 		if (opts->triage)
 			pol->types = (pol->n_ingress > 0 ? FP_POLICY_INGRESS : 0) |
 				     (pol->n_egress > 0 ? FP_POLICY_EGRESS : 0);
-		pol->name = policy_name(pn, opts->triage ? "triage" : "allow", id->name);
-		if (pol->name == NULL)
-			return FP_ENOMEM;
+		pol->name = policy_name(&taken, opts->triage ? "triage" : "allow", id->name);
+		if (pol->name == NULL || fp_strmap_put(&taken, pol->name, pn->n) < 0)
+			goto out;
 		pn->n++;
 	}
+	r = 0;
+out:
+	fp_strmap_done(&taken);
+	return r;
+}
+
+static int
+ns_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct fp_policy_ns *)elem)->ns);
+}
+
+/*
+ * The workloads of each namespace of the model, in identity order, found in
+ * one pass (a counting sort) rather than one pass over every identity per
+ * namespace.  *@out lists them, namespace by namespace; those of namespace
+ * k are (*@out)[(*@start)[k] .. (*@start)[k + 1]).  The caller frees both.
+ */
+static int
+group_workloads(size_t **out, size_t **start, const struct fp_policy_model *m)
+{
+	const struct fp_idset *ids = m->es->ids;
+	size_t n_ids = fp_idset_count(ids), *pos;
+	long *ns = malloc((n_ids ? n_ids : 1) * sizeof(*ns));
+
+	*out = malloc((n_ids ? n_ids : 1) * sizeof(**out));
+	*start = calloc(m->n + 1, sizeof(**start));
+	pos = calloc(m->n + 1, sizeof(*pos));
+	if (ns == NULL || *out == NULL || *start == NULL || pos == NULL) {
+		free(ns);
+		free(pos);
+		return FP_ENOMEM;
+	}
+	for (size_t i = 0; i < n_ids; i++) {
+		const struct fp_identity *id = fp_idset_get(ids, i);
+		const struct fp_policy_ns *pn = NULL;
+
+		/* m->nss is sorted by name (choose_namespaces()) */
+		if (id->kind == FP_ID_WORKLOAD && id->ns != NULL && m->n > 0)
+			pn = bsearch(id->ns, m->nss, m->n, sizeof(*m->nss), ns_cmp);
+		ns[i] = pn != NULL ? (long)(pn - m->nss) : -1;
+		if (ns[i] >= 0)
+			(*start)[ns[i] + 1]++;
+	}
+	for (size_t k = 0; k < m->n; k++)
+		(*start)[k + 1] += (*start)[k];
+	memcpy(pos, *start, (m->n + 1) * sizeof(*pos));
+	for (size_t i = 0; i < n_ids; i++)
+		if (ns[i] >= 0)
+			(*out)[pos[ns[i]]++] = i;
+	free(ns);
+	free(pos);
 	return 0;
 }
 
@@ -525,7 +603,9 @@ fp_policy_synthesize(struct fp_policy_model **out, const struct fp_edgeset *es,
 		     const struct fp_policy_opts *opts, struct fp_err *err)
 {
 	struct fp_policy_model *m = calloc(1, sizeof(*m));
+	size_t *ids = NULL, *start = NULL;
 	struct edge_index ix;
+	int r;
 
 	*out = NULL;
 	if (m == NULL)
@@ -540,14 +620,17 @@ fp_policy_synthesize(struct fp_policy_model **out, const struct fp_edgeset *es,
 		fp_policy_model_free(m);
 		return fp_err_nomem(err);
 	}
-	for (size_t i = 0; i < m->n; i++) {
-		if (build_namespace(&m->nss[i], es, &ix, opts) < 0) {
-			edge_index_done(&ix);
-			fp_policy_model_free(m);
-			return fp_err_nomem(err);
-		}
-	}
+	r = group_workloads(&ids, &start, m);
+	for (size_t i = 0; i < m->n && r == 0; i++)
+		r = build_namespace(&m->nss[i], es, &ix, opts, ids + start[i],
+				    start[i + 1] - start[i]);
+	free(ids);
+	free(start);
 	edge_index_done(&ix);
+	if (r < 0) {
+		fp_policy_model_free(m);
+		return fp_err_nomem(err);
+	}
 	if (opts->triage) {
 		/* only the namespaces that got a temporary policy */
 		size_t k = 0;
