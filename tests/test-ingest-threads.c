@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -106,8 +107,8 @@ struct outcome {
 };
 
 static struct outcome
-ingest(const char *dir, const char *name, const char *input, size_t threads, size_t chunk,
-       size_t memory, uint64_t max_errors)
+ingest_format(const char *dir, const char *name, const char *input, const char *format,
+	      size_t threads, size_t chunk, size_t memory, uint64_t max_errors)
 {
 	char path[4096];
 	struct fp_db *db = NULL;
@@ -115,8 +116,8 @@ ingest(const char *dir, const char *name, const char *input, size_t threads, siz
 	struct fp_ingest_stats stats;
 	struct fp_err err = { 0 };
 	struct fp_buf rejects;
-	struct fp_ingest_opts opts = { .max_errors = max_errors, .memory = memory,
-				       .threads = threads, .chunk = chunk,
+	struct fp_ingest_opts opts = { .format = format, .max_errors = max_errors,
+				       .memory = memory, .threads = threads, .chunk = chunk,
 				       .on_reject = on_reject };
 	struct outcome o;
 
@@ -133,6 +134,13 @@ ingest(const char *dir, const char *name, const char *input, size_t threads, siz
 	o.db = dump(path);
 	o.rejects = fp_buf_steal(&rejects);
 	return o;
+}
+
+static struct outcome
+ingest(const char *dir, const char *name, const char *input, size_t threads, size_t chunk,
+       size_t memory, uint64_t max_errors)
+{
+	return ingest_format(dir, name, input, NULL, threads, chunk, memory, max_errors);
 }
 
 static void
@@ -184,6 +192,88 @@ START_TEST(test_ingest_threads_same_budget_stop)
 }
 END_TEST
 
+/*
+ * Every reader's samples, many times over with a bad line among them, cut
+ * into chunks of a few lines: readers marked parallel parse them on four
+ * threads, the others keep one state that sees every line in order (a CSV
+ * header, a VPC "# format:" line, a Calico record over several lines).
+ * Either way the database and the messages are those of one thread.
+ */
+START_TEST(test_ingest_threads_every_format)
+{
+	static const struct {
+		const char *path;
+		const char *format; /* NULL: detected */
+		bool split;         /* each record over several lines */
+	} samples[] = {
+		{ "gke/policy_action.log", NULL, false },
+		{ "eks/network-policy-agent.log", NULL, false },
+		{ "eks/cloudwatch.log", NULL, false },
+		{ "antrea/flow-aggregator-flowlogger.csv", NULL, false },
+		{ "antrea/np.log", NULL, false },
+		{ "calico/calico-flows.log", NULL, false },
+		{ "calico/calico-flows.log", "calico", true },
+		{ "vpc/vpc-flow-default-v2.log", NULL, false },
+		{ "vpc/vpc-flow-custom-v5-traffic-path.log", NULL, false },
+		{ "theia/flows.csv", NULL, false },
+		{ "theia/flows.jsonl", NULL, false },
+		{ "native/flows.csv", NULL, false },
+		{ "native/flows.jsonl", NULL, false },
+		{ "scenario/gke-policy_action.log", NULL, false },
+		{ "scenario/antrea-flows.csv", NULL, false },
+		{ "scenario/calico.jsonl", NULL, false },
+	};
+	const char *dir = fp_tmpdir();
+
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		char *text = fp_read_file(fp_testdata(samples[i].path), NULL);
+		char input[4096];
+		struct outcome one, many;
+		FILE *f;
+
+		snprintf(input, sizeof(input), "%s/input-%zu", dir, i);
+		f = fopen(input, "w");
+		ck_assert_ptr_nonnull(f);
+		for (int k = 0; k < 40; k++) {
+			/* "{" on a line of its own, and a line break after each
+			 * member: still one JSON object, over many lines */
+			for (const char *c = text; *c != '\0'; c++) {
+				bool starts = c == text || c[-1] == '\n';
+
+				fputc(*c, f);
+				if (samples[i].split &&
+				    ((starts && *c == '{') || (c[0] == ',' && c[1] == '"')))
+					fputc('\n', f);
+			}
+			if (k == 20)
+				fputs("\x01 not a flow \"\n", f);
+		}
+		/* and a record the file ends inside of: finish() reports it */
+		if (samples[i].split)
+			fputs("{\n\"start_time\": 1659621542,\n", f);
+		ck_assert_int_eq(fclose(f), 0);
+		free(text);
+		one = ingest_format(dir, "one", input, samples[i].format, 1, 0, 0, 1000);
+		many = ingest_format(dir, "many", input, samples[i].format, 4, 512, 1 << 16, 1000);
+		ck_assert_msg(one.status == 0, "%s: %s", samples[i].path, one.rejects);
+		ck_assert_int_eq(many.status, 0);
+		ck_assert_msg(strcmp(one.db, many.db) == 0, "%s: another database",
+			      samples[i].path);
+		ck_assert_msg(strcmp(one.rejects, many.rejects) == 0,
+			      "%s: other messages:\n%s\n%s", samples[i].path, one.rejects,
+			      many.rejects);
+		/* the next sample gets new databases */
+		snprintf(input, sizeof(input), "%s/one.db", dir);
+		unlink(input);
+		snprintf(input, sizeof(input), "%s/many.db", dir);
+		unlink(input);
+		outcome_free(&one);
+		outcome_free(&many);
+	}
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 Suite *
 fp_test_suite(void)
 {
@@ -193,6 +283,7 @@ fp_test_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_ingest_threads_same_database);
 	tcase_add_test(tc, test_ingest_threads_same_budget_stop);
+	tcase_add_test(tc, test_ingest_threads_every_format);
 	suite_add_tcase(s, tc);
 	return s;
 }
