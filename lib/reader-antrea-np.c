@@ -276,5 +276,7 @@ const struct fp_reader fp_reader_antrea_np = {
 	.summary = "Antrea network policy audit log (np.log)",
 	.fields = np_fields,
 	.detect = np_detect,
+	/* no state: each line stands alone */
+	.parallel = true,
 	.parse = np_parse,
 };

@@ -294,5 +294,7 @@ const struct fp_reader fp_reader_antrea_csv = {
 	.summary = "Antrea Flow Aggregator flow log (CSV without header)",
 	.fields = antrea_csv_fields,
 	.detect = antrea_csv_detect,
+	/* no state: each line stands alone */
+	.parallel = true,
 	.parse = antrea_csv_parse,
 };

@@ -238,5 +238,7 @@ const struct fp_reader fp_reader_eks = {
 		"Amazon EKS network policy agent logs (Flow Info JSON, CloudWatch text)",
 	.fields = eks_fields,
 	.detect = eks_detect,
+	/* no state: each line stands alone */
+	.parallel = true,
 	.parse = eks_parse,
 };

@@ -246,5 +246,7 @@ const struct fp_reader fp_reader_gke = {
 		"GKE Dataplane V2 network policy logs (policy_action.log, Cloud Logging)",
 	.fields = gke_fields,
 	.detect = gke_detect,
+	/* no state: each line stands alone */
+	.parallel = true,
 	.parse = gke_parse,
 };
