@@ -30,6 +30,8 @@ static const char usage_text[] =
 	"%s"
 	"      --max-errors N    stop after N rejected lines in all (default: 1000)\n"
 	"      --memory SIZE     memory for folding flows before spilling (default: 128M)\n"
+	"      --tz ZONE         zone of log times written without one (np.log, CSV):\n"
+	"                        UTC (default), +02:00, or a zone like Europe/Berlin\n"
 	"      --progress        show progress on stderr even when it is not a terminal\n"
 	"  -q, --quiet           no progress, no per-file summary\n"
 	"      --threads N       threads parsing each file (default: one per CPU);\n"
@@ -44,6 +46,7 @@ static const struct option opts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "max-errors", required_argument, NULL, 'E' },
 	{ "memory", required_argument, NULL, 'M' },
+	{ "tz", required_argument, NULL, 'Z' },
 	{ "no-config", no_argument, NULL, FP_OPT_NO_CONFIG },
 	{ "progress", no_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },

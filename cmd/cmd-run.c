@@ -36,6 +36,8 @@ static const char usage_text[] =
 	"%s"
 	"      --max-errors N    stop after N rejected lines in all (default: 1000)\n"
 	"      --memory SIZE     memory for folding flows before spilling (default: 128M)\n"
+	"      --tz ZONE         zone of log times written without one (np.log, CSV):\n"
+	"                        UTC (default), +02:00, or a zone like Europe/Berlin\n"
 	"      --since T         start of the window (RFC 3339 or a duration like 7d)\n"
 	"      --until T         end of the window (excluded)\n"
 	"      --min-flows N     edges with fewer flows get no rule\n"
@@ -83,6 +85,7 @@ static const struct option opts[] = {
 	{ "layout", required_argument, NULL, FP_OPT_LAYOUT },
 	{ "max-errors", required_argument, NULL, 'E' },
 	{ "memory", required_argument, NULL, 'M' },
+	{ "tz", required_argument, NULL, 'Z' },
 	{ "min-flows", required_argument, NULL, 'F' },
 	{ "namespace", required_argument, NULL, 'n' },
 	{ "no-config", no_argument, NULL, FP_OPT_NO_CONFIG },

@@ -8,6 +8,7 @@
 #include "cmd/ingest-files.h"
 #include "lib/ingest.h"
 #include "lib/reader.h"
+#include "lib/util-zone.h"
 
 struct fp_ingest_files_opts
 fp_ingest_files_defaults(void)
@@ -28,6 +29,8 @@ fp_ingest_files_config(struct fp_ingest_files_opts *o, const struct fp_config *c
 {
 	if (fp_config_has(cfg, FP_CONFIG_FORMAT))
 		o->format = cfg->format;
+	if (fp_config_has(cfg, FP_CONFIG_TZ))
+		o->tz = cfg->tz;
 	if (fp_config_has(cfg, FP_CONFIG_MAX_ERRORS))
 		o->max_errors = cfg->max_errors;
 	if (fp_config_has(cfg, FP_CONFIG_MEMORY))
@@ -72,6 +75,12 @@ fp_ingest_files_option(struct fp_ingest_files_opts *o, const char *cmd, int opt,
 			return fp_cli_usage(cmd, "--threads: expected a number from 1 to %d: '%s'",
 					    FP_INGEST_MAX_THREADS, arg);
 		return 0;
+	case 'Z':
+		if (!fp_zone_valid(arg))
+			return fp_cli_usage(cmd, "--tz: not a time zone: '%s' (UTC, an offset like "
+					    "+02:00, or a zone like Europe/Berlin)", arg);
+		o->tz = arg;
+		return 0;
 	case 'q':
 		o->quiet = true;
 		o->progress = FP_PROGRESS_OFF;
@@ -85,6 +94,9 @@ fp_ingest_files_check(const struct fp_ingest_files_opts *o, const char *cmd)
 {
 	if (o->format != NULL && fp_reader_find(o->format) == NULL)
 		return fp_cli_usage(cmd, "unknown format '%s'", o->format);
+	/* Before any file is read: the zone is one setting for the process. */
+	if (o->tz != NULL && fp_zone_set(o->tz) < 0)
+		return fp_cli_usage(cmd, "--tz: not a time zone: '%s'", o->tz);
 	return 0;
 }
 

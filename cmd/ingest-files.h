@@ -14,6 +14,7 @@
 
 struct fp_ingest_files_opts {
 	const char *format;
+	const char *tz;       /* --tz: the zone of zone-less log times */
 	uint64_t max_errors;
 	uint64_t memory;
 	uint64_t threads; /* 0 = one per CPU */
@@ -26,7 +27,7 @@ struct fp_ingest_files_opts fp_ingest_files_defaults(void);
 void fp_ingest_files_config(struct fp_ingest_files_opts *o, const struct fp_config *cfg);
 /* Print @usage_text with the list of formats filled in. */
 void fp_ingest_files_help(const char *usage_text);
-/* Handle one of the shared options (f, E, M, P, q, T); FP_EUSAGE on bad values. */
+/* Handle one of the shared options (f, E, M, P, q, T, Z --tz); FP_EUSAGE on bad values. */
 int fp_ingest_files_option(struct fp_ingest_files_opts *o, const char *cmd, int opt,
 			   const char *arg);
 /* Check the options together (an unknown -f FORMAT is a usage error). */

@@ -39,7 +39,7 @@ help(void)
 	for (const struct fp_cmd *c = fp_cmds; c->name != NULL; c++)
 		printf("  %-10s %s\n", c->name, c->summary);
 	printf("\n'flowpol COMMAND --help' (or 'flowpol help COMMAND') describes one command.\n"
-	       "Exit status: 0 ok, 1 check found denied flows, 2 usage error,\n"
+	       "Exit status: 0 ok, 1 check found denied flows or diff a change, 2 usage error,\n"
 	       "3 input or database error.\n");
 }
 

@@ -460,6 +460,7 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	struct fp_err err = { 0 };
 	struct fp_stats st;
 	uint64_t digest = 0;
+	size_t removed = 0;
 	int r;
 
 	memset(&base, 0, sizeof(base));
@@ -475,6 +476,11 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 	}
 	if (r == 0)
 		r = fp_layout_write(&digest, m, o->out_dir, o->layout, o->baseline, &err);
+	/* Files of policies that are gone go too; with --namespace or
+	 * --skip-namespace, only in the namespaces this run wrote. */
+	if (r == 0)
+		r = fp_layout_sweep_stale(&removed, m, o->out_dir, o->layout,
+					  o->namespaces.n == 0 && o->skip.n == 0, &err);
 	if (r == 0 && o->baseline != NULL) {
 		r = fp_baseline_compare(&base, es, db, digest, o->out_dir, &err);
 		in.changes = fp_buf_str(&base.md);
@@ -502,6 +508,9 @@ fp_pipeline_generate(struct fp_db *db, struct fp_edgeset *es, const struct fp_pi
 			       o->out_dir, m->nss[i].ns, m->nss[i].n);
 		printf("wrote %s/kustomization.yaml\n", o->out_dir);
 		printf("wrote %s/REVIEW.md\n", o->out_dir);
+		if (removed > 0)
+			printf("removed %zu policy file%s flowpol had written for policies that "
+			       "are gone\n", removed, removed == 1 ? "" : "s");
 	}
 	if (m->n == 0)
 		fp_cli_msg("no namespace had traffic to write policies for");

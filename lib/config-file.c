@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/config-file.h"
+#include "lib/util-zone.h"
 #include "lib/jsonschema.h"
 #include "lib/util-str.h"
 #include "lib/util-time.h"
@@ -71,7 +72,15 @@ is_network(const char *s, size_t len)
 	return len < FP_ADDR_BUFSZ && fp_cidr_parse(&c, s, true) == 0;
 }
 
+static bool
+is_zone(const char *s, size_t len)
+{
+	(void)len;
+	return fp_zone_valid(s);
+}
+
 static const struct fp_jsonschema_format formats[] = {
+	{ "flowpol-zone", "UTC, an offset like +02:00, or a zone like Europe/Berlin", is_zone },
 	{ "flowpol-time", "an RFC 3339 time or a duration like 7d", is_time },
 	{ "flowpol-duration", "a duration like 5m", is_duration },
 	{ "flowpol-size", "a size of at least 64K, like 256M", is_size },
@@ -116,6 +125,7 @@ fp_config_done(struct fp_config *c)
 	free(c->existing);
 	free(c->baseline);
 	free(c->format);
+	free(c->tz);
 	free(c->since);
 	free(c->until);
 	free(c->cluster_cidrs);
@@ -302,6 +312,7 @@ read_values(struct reader *r)
 	rc = rc < 0 ? rc : path(r, &c->existing, "existing", FP_CONFIG_EXISTING);
 	rc = rc < 0 ? rc : path(r, &c->baseline, "baseline", FP_CONFIG_BASELINE);
 	rc = rc < 0 ? rc : string(r, &c->format, "format", FP_CONFIG_FORMAT);
+	rc = rc < 0 ? rc : string(r, &c->tz, "tz", FP_CONFIG_TZ);
 	rc = rc < 0 ? rc : string(r, &c->since, "since", FP_CONFIG_SINCE);
 	rc = rc < 0 ? rc : string(r, &c->until, "until", FP_CONFIG_UNTIL);
 	rc = rc < 0 ? rc : memory(r);

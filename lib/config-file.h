@@ -43,6 +43,7 @@ enum fp_config_key {
 	FP_CONFIG_OUTPUT,
 	FP_CONFIG_LAYOUT,
 	FP_CONFIG_FORMAT,
+	FP_CONFIG_TZ,
 	FP_CONFIG_MAX_ERRORS,
 	FP_CONFIG_MEMORY,
 	FP_CONFIG_SINCE,
@@ -80,6 +81,7 @@ struct fp_config {
 	char *db, *output, *existing, *baseline; /* relative to the file's folder */
 	enum fp_layout layout;
 	char *format;                            /* a reader's name */
+	char *tz;                                /* the zone of zone-less log times */
 	uint64_t max_errors, memory;
 	char *since, *until;                     /* checked by fp_time_parse_arg() */
 	uint64_t min_flows, min_days, stale_after;

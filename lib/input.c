@@ -461,3 +461,31 @@ fp_input_read_all(struct fp_input *in, struct fp_buf *out, size_t max, struct fp
 	in->start = in->end = 0;
 	return 0;
 }
+
+int
+fp_input_prefix_fingerprint(struct fp_input *in, uint64_t size, char out[FP_FINGERPRINT_BUFSZ],
+			    struct fp_err *err)
+{
+	unsigned char chunk[65536];
+	struct fp_hasher h;
+	uint64_t done = 0;
+
+	if (in->size == 0 || size > in->size)
+		return 0;
+	fp_hasher_init(&h, 0);
+	while (done < size) {
+		size_t want = size - done < sizeof(chunk) ? (size_t)(size - done) : sizeof(chunk);
+		ssize_t n = pread(in->fd, chunk, want, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return io_error(in, err, "read error");
+		if (n == 0)
+			return 0; /* shrank meanwhile: not this prefix */
+		fp_hasher_update(&h, chunk, (size_t)n);
+		done += (uint64_t)n;
+	}
+	format_fingerprint(out, fp_hasher_final(&h), size);
+	return 1;
+}

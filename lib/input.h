@@ -56,6 +56,15 @@ int fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long
 		       struct fp_err *err);
 
 /*
+ * The fingerprint the first @size raw bytes of a regular file would have
+ * as a file of their own (read with pread(), the position stays): how an
+ * appended-to log is recognised.  1 with @out set, 0 when the input is not
+ * a regular file of at least @size bytes, or FP_EIO.
+ */
+int fp_input_prefix_fingerprint(struct fp_input *in, uint64_t size,
+				char out[FP_FINGERPRINT_BUFSZ], struct fp_err *err);
+
+/*
  * Read the rest of the input, decoded, into @out (for formats that are not
  * line-based, such as kubectl's pretty-printed JSON).  More than @max bytes
  * is FP_EINPUT; a damaged gzip stream FP_EINPUT; FP_EIO, FP_ENOMEM.

@@ -258,8 +258,22 @@ remove_file(const char *path, struct fp_err *err)
  * namespace folder @dir, when @ns is not NULL), or the namespace files at
  * the top of @dir (when it is).  *@removed counts them.
  */
+/* Does the run that just wrote its files keep file @base of @ns? */
+typedef bool (*keep_fn)(const char *base, const void *ctx);
+
+static int
+sweep_but(const char *dir, const char *ns, keep_fn keep, const void *ctx, size_t *removed,
+	  struct fp_err *err);
+
 static int
 sweep(const char *dir, const char *ns, size_t *removed, struct fp_err *err)
+{
+	return sweep_but(dir, ns, NULL, NULL, removed, err);
+}
+
+static int
+sweep_but(const char *dir, const char *ns, keep_fn keep, const void *ctx, size_t *removed,
+	  struct fp_err *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -273,6 +287,8 @@ sweep(const char *dir, const char *ns, size_t *removed, struct fp_err *err)
 
 		if (b == NULL || (ns != NULL ? !fp_k8s_is_dns_subdomain(b, strlen(b))
 					     : !fp_k8s_is_dns_label(b, strlen(b))))
+			continue;
+		if (keep != NULL && keep(b, ctx))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (!flowpol_wrote(path, ns != NULL ? ns : b))
@@ -328,4 +344,70 @@ fp_layout_write(uint64_t *digest, const struct fp_policy_model *m, const char *d
 		return FP_EIO;
 	r = write_workloads(digest, m, dir, baseline, err);
 	return r < 0 ? r : sweep(dir, NULL, &removed, err);
+}
+
+/* ---- stale files: what an earlier run wrote that this one did not ---- */
+
+static const struct fp_policy_ns *
+model_ns(const struct fp_policy_model *m, const char *ns)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->nss[i].ns, ns) == 0)
+			return &m->nss[i];
+	return NULL;
+}
+
+static bool
+keep_namespace(const char *base, const void *ctx)
+{
+	return model_ns(ctx, base) != NULL;
+}
+
+static bool
+keep_policy(const char *base, const void *ctx)
+{
+	const struct fp_policy_ns *pn = ctx;
+
+	for (size_t i = 0; i < pn->n; i++)
+		if (strcmp(pn->policies[i].name, base) == 0)
+			return true;
+	return false;
+}
+
+int
+fp_layout_sweep_stale(size_t *removed, const struct fp_policy_model *m, const char *dir,
+		      enum fp_layout l, bool every_namespace, struct fp_err *err)
+{
+	DIR *d;
+	struct dirent *de;
+	char path[PATH_MAX];
+	struct stat st;
+	int r = 0;
+
+	*removed = 0;
+	if (l == FP_LAYOUT_NAMESPACE)
+		return every_namespace ? sweep_but(dir, NULL, keep_namespace, m, removed, err) : 0;
+	d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	while (r == 0 && (de = readdir(d)) != NULL) {
+		const struct fp_policy_ns *pn;
+		size_t n = 0;
+
+		if (!fp_k8s_is_dns_label(de->d_name, strlen(de->d_name)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		pn = model_ns(m, de->d_name);
+		if (pn != NULL)
+			r = sweep_but(path, de->d_name, keep_policy, pn, &n, err);
+		else if (every_namespace)
+			r = sweep(path, de->d_name, &n, err);
+		if (r == 0 && n > 0 && pn == NULL)
+			rmdir(path); /* emptied by flowpol: goes too; with other files, stays */
+		*removed += n;
+	}
+	closedir(d);
+	return r;
 }

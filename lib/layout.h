@@ -16,15 +16,17 @@
  * (policies) and is checked again here, and a namespace folder that is a
  * symbolic link is refused, so nothing is ever written outside DIR.
  *
- * Output files left by an earlier run are kept, as they always were, with
- * one exception: switching layouts removes the other layout's policy files,
- * and only those flowpol wrote itself (every document a NetworkPolicy of
- * that namespace labelled app.kubernetes.io/managed-by: flowpol).  Anything
- * else in DIR is never touched.
+ * Policy files an earlier run left that this run did not write are removed
+ * when flowpol wrote them itself (every document a NetworkPolicy of that
+ * namespace labelled app.kubernetes.io/managed-by: flowpol): the other
+ * layout's files when layouts switch (fp_layout_write), and the files of
+ * policies and namespaces that are gone, pruned or no longer opted in
+ * (fp_layout_sweep_stale).  Anything else in DIR is never touched.
  */
 #ifndef FP_LAYOUT_H
 #define FP_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,5 +63,14 @@ const char *fp_layout_path(char *buf, size_t size, enum fp_layout l,
  */
 int fp_layout_write(uint64_t *digest, const struct fp_policy_model *m, const char *dir,
 		    enum fp_layout l, const char *baseline, struct fp_err *err);
+
+/*
+ * After fp_layout_write(): remove the policy files flowpol wrote earlier in
+ * @dir that @m no longer has, in the namespaces @m holds and, when
+ * @every_namespace (no --namespace filter), in any other namespace too.
+ * *@removed counts them.  0 or FP_EIO.
+ */
+int fp_layout_sweep_stale(size_t *removed, const struct fp_policy_model *m, const char *dir,
+			  enum fp_layout l, bool every_namespace, struct fp_err *err);
 
 #endif

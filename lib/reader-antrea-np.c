@@ -184,7 +184,7 @@ np_parse(void *state, struct fp_flow *out, enum fp_skip *skip, struct fp_arena *
 			"expected \"[N packets in DURATION]\" after the log label");
 		goto bad;
 	}
-	/* Go's log package: local time of the agent, which runs in UTC. */
+	/* Go's log package: local time of the agent: UTC, or the zone of --tz. */
 	f = F_DATE;
 	if (t.len[F_DATE] + t.len[F_TIME] + 1 >= sizeof(when)) {
 		r = fp_err_set(err, FP_EINPUT, NULL, 0, 0, "\"time\": not a time");

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "lib/reader-common.h"
+#include "lib/util-zone.h"
 #include "lib/util-json.h"
 #include "lib/util-k8s.h"
 #include "lib/util-net.h"
@@ -130,7 +131,7 @@ fp_reader__count(uint64_t *out, const char *field, uint64_t n, struct fp_err *er
 	return 0;
 }
 
-/* "YYYY-MM-DD HH:MM:SS[.frac]" or with slashes, no zone: UTC. */
+/* "YYYY-MM-DD HH:MM:SS[.frac]" or with slashes, no zone: UTC, or --tz. */
 static int
 naive_time(int64_t *out, const char *s, size_t len)
 {
@@ -148,7 +149,10 @@ naive_time(int64_t *out, const char *s, size_t len)
 	buf[len] = 'Z';
 	if (memchr(s, 'Z', len) != NULL || memchr(s, '+', len) != NULL)
 		return FP_EINPUT;
-	return fp_time_parse_rfc3339(out, NULL, buf, len + 1);
+	if (fp_time_parse_rfc3339(out, NULL, buf, len + 1) < 0)
+		return FP_EINPUT;
+	*out = fp_zone_to_utc(*out); /* --tz: the zone the writer ran in */
+	return 0;
 }
 
 /* Unix seconds, optionally with a fraction. */

@@ -24,6 +24,7 @@ static const char every_key[] = "# yaml-language-server: $schema=schema/flowpol.
 				"output: policies\n"
 				"layout: workload\n"
 				"format: hubble\n"
+				"tz: \"+02:00\"\n"
 				"max-errors: 10\n"
 				"memory: 64M\n"
 				"since: 7d\n"
@@ -88,6 +89,7 @@ START_TEST(test_config_every_key)
 	ck_assert_str_eq(c.existing, "conf/../in-force");
 	ck_assert_str_eq(c.baseline, "/srv/previous");
 	ck_assert_int_eq(c.layout, FP_LAYOUT_WORKLOAD);
+	ck_assert_str_eq(c.tz, "+02:00");
 	ck_assert_str_eq(c.format, "hubble");
 	ck_assert_uint_eq(c.max_errors, 10);
 	ck_assert_uint_eq(c.memory, 64u << 20);
@@ -191,6 +193,9 @@ START_TEST(test_config_values_as_strict_as_options)
 	ck_assert_str_eq(error_of("memory: 1K\n"),
 			 "flowpol.yaml:1:9: \"memory\": expected a size of at least 64K, like 256M, "
 			 "got '1K'");
+	ck_assert_str_eq(error_of("tz: Mars/Olympus\n"),
+			 "flowpol.yaml:1:5: \"tz\": expected UTC, an offset like +02:00, or a zone "
+			 "like Europe/Berlin, got 'Mars/Olympus'");
 	ck_assert_str_eq(error_of("memory: 1024\n"),
 			 "flowpol.yaml:1:9: \"memory\": expected an integer of at least 65536, got "
 			 "1024");

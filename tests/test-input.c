@@ -504,6 +504,33 @@ START_TEST(test_input_prefingerprint_then_read)
 }
 END_TEST
 
+START_TEST(test_input_prefix_fingerprint)
+{
+	char whole[FP_FINGERPRINT_BUFSZ], prefix[FP_FINGERPRINT_BUFSZ];
+	struct fp_input *in;
+	struct fp_err err = { 0 };
+
+	/* The file as it was before lines were appended ... */
+	in = open_ok(fp_write_file(fp_tmpdir(), "before.log", "one\ntwo\n"));
+	ck_assert_int_eq(fp_input_prefingerprint(in, whole, &err), 1);
+	fp_input_close(in);
+	/* ... is the prefix of the file now, and reading is not disturbed. */
+	in = open_ok(fp_write_file(fp_tmpdir(), "after.log", "one\ntwo\nthree\n"));
+	ck_assert_int_eq(fp_input_prefix_fingerprint(in, 8, prefix, &err), 1);
+	ck_assert_str_eq(prefix, whole);
+	ck_assert_int_eq(fp_input_prefix_fingerprint(in, 7, prefix, &err), 1);
+	ck_assert_str_ne(prefix, whole);
+	ck_assert_int_eq(fp_input_prefix_fingerprint(in, 15, prefix, &err), 0);
+	expect_line(in, "one", 1);
+	ck_assert_int_eq(fp_input_prefix_fingerprint(in, 8, prefix, &err), 1);
+	expect_line(in, "two", 2);
+	expect_line(in, "three", 3);
+	expect_end(in);
+	fp_input_close(in);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 Suite *
 fp_test_suite(void)
 {
@@ -525,6 +552,7 @@ fp_test_suite(void)
 	tc = tcase_create("fingerprint");
 	tcase_add_test(tc, test_input_fingerprints);
 	tcase_add_test(tc, test_input_prefingerprint_then_read);
+	tcase_add_test(tc, test_input_prefix_fingerprint);
 	suite_add_tcase(s, tc);
 	return s;
 }

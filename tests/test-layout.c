@@ -142,6 +142,57 @@ START_TEST(test_layout_workload_files)
 }
 END_TEST
 
+#define OURS(ns, name)                                                           \
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"      \
+	"  name: " name "\n  namespace: " ns "\n  labels:\n"                      \
+	"    app.kubernetes.io/managed-by: flowpol\n"
+
+START_TEST(test_layout_sweeps_stale_files)
+{
+	struct fixture f;
+	struct fp_err err = { 0 };
+	uint64_t d = 0;
+	size_t removed = 9;
+	char dir[1024], sub[PATH_MAX];
+
+	build(&f);
+	snprintf(dir, sizeof(dir), "%s/out", fp_tmpdir());
+	ck_assert_int_eq(fp_layout_write(&d, f.m, dir, FP_LAYOUT_NAMESPACE, NULL, &err), 0);
+	/* a namespace an earlier run wrote, and a hand-written file */
+	fp_write_file(dir, "gone.yaml", OURS("gone", "default-deny"));
+	fp_write_file(dir, "legacy.yaml", "kind: NetworkPolicy\nmetadata: {namespace: legacy}\n");
+	/* with a --namespace filter, other namespaces are not this run's */
+	ck_assert_int_eq(fp_layout_sweep_stale(&removed, f.m, dir, FP_LAYOUT_NAMESPACE, false, &err),
+			 0);
+	ck_assert_uint_eq(removed, 0);
+	ck_assert(exists(dir, "gone.yaml"));
+	ck_assert_int_eq(fp_layout_sweep_stale(&removed, f.m, dir, FP_LAYOUT_NAMESPACE, true, &err),
+			 0);
+	ck_assert_uint_eq(removed, 1);
+	ck_assert(!exists(dir, "gone.yaml") && exists(dir, "legacy.yaml"));
+	ck_assert(exists(dir, "shop.yaml") && exists(dir, "mon.yaml"));
+
+	/* one file per policy: a policy that is gone, in a namespace of the run */
+	ck_assert_int_eq(fp_layout_write(&d, f.m, dir, FP_LAYOUT_WORKLOAD, NULL, &err), 0);
+	snprintf(sub, sizeof(sub), "%s/shop", dir);
+	fp_write_file(sub, "allow-old.yaml", OURS("shop", "allow-old"));
+	fp_write_file(sub, "allow-theirs.yaml", "kind: NetworkPolicy\n");
+	snprintf(sub, sizeof(sub), "%s/gone", dir);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	fp_write_file(sub, "default-deny.yaml", OURS("gone", "default-deny"));
+	ck_assert_int_eq(fp_layout_sweep_stale(&removed, f.m, dir, FP_LAYOUT_WORKLOAD, false, &err),
+			 0);
+	ck_assert_uint_eq(removed, 1);
+	ck_assert(!exists(dir, "shop/allow-old.yaml") && exists(dir, "shop/allow-theirs.yaml"));
+	ck_assert(exists(dir, "shop/allow-web.yaml") && exists(dir, "gone/default-deny.yaml"));
+	ck_assert_int_eq(fp_layout_sweep_stale(&removed, f.m, dir, FP_LAYOUT_WORKLOAD, true, &err),
+			 0);
+	ck_assert_uint_eq(removed, 1);
+	ck_assert(!exists(dir, "gone"));
+	done(&f);
+}
+END_TEST
+
 START_TEST(test_layout_switch_removes_only_flowpol_files)
 {
 	static const char foreign[] = "apiVersion: networking.k8s.io/v1\n"
@@ -273,6 +324,7 @@ fp_test_suite(void)
 	tc = tcase_create("write");
 	tcase_add_test(tc, test_layout_workload_files);
 	tcase_add_test(tc, test_layout_switch_removes_only_flowpol_files);
+	tcase_add_test(tc, test_layout_sweeps_stale_files);
 	tcase_add_test(tc, test_layout_workload_keeps_baseline_bytes);
 	tcase_add_test(tc, test_layout_refuses_links);
 	suite_add_tcase(s, tc);

@@ -22,6 +22,7 @@
 #include "lib/util-sort.h"
 #include "lib/util-str.h"
 #include "lib/util-time.h"
+#include "lib/util-zone.h"
 #include "tests/fp-check.h"
 
 static int64_t
@@ -444,6 +445,48 @@ START_TEST(test_str_parse_numbers)
 }
 END_TEST
 
+static int64_t
+utc(const char *s)
+{
+	int64_t v;
+
+	ck_assert_int_eq(fp_time_parse_rfc3339(&v, NULL, s, strlen(s)), 0);
+	return v;
+}
+
+START_TEST(test_zone_naive_times)
+{
+	/* forked: the zone is process-wide */
+	ck_assert(fp_zone_valid("UTC"));
+	ck_assert(fp_zone_valid("+02:00"));
+	ck_assert(fp_zone_valid("-0530"));
+	ck_assert(fp_zone_valid("+14"));
+	ck_assert(!fp_zone_valid("+15:00"));
+	ck_assert(!fp_zone_valid("+2"));
+	ck_assert(!fp_zone_valid("+02:60"));
+	ck_assert(!fp_zone_valid(""));
+	ck_assert(!fp_zone_valid("Mars/Olympus"));
+	ck_assert(!fp_zone_valid("../../etc/passwd"));
+	ck_assert(!fp_zone_valid("/etc/localtime"));
+	ck_assert_int_eq(fp_zone_set("Mars/Olympus"), FP_EUSAGE);
+	ck_assert_str_eq(fp_zone_name(), "UTC");
+	ck_assert_int_eq(fp_zone_to_utc(utc("2026-11-19T12:00:00Z")), utc("2026-11-19T12:00:00Z"));
+	ck_assert_int_eq(fp_zone_set("+02:00"), 0);
+	ck_assert_int_eq(fp_zone_to_utc(utc("2026-11-19T12:00:00Z")), utc("2026-11-19T10:00:00Z"));
+	ck_assert_int_eq(fp_zone_set("-0530"), 0);
+	ck_assert_int_eq(fp_zone_to_utc(utc("2026-11-19T12:00:00Z")), utc("2026-11-19T17:30:00Z"));
+	/* a tz database zone follows its daylight-saving rules (when installed) */
+	if (fp_zone_valid("Europe/Berlin")) {
+		ck_assert_int_eq(fp_zone_set("Europe/Berlin"), 0);
+		ck_assert_int_eq(fp_zone_to_utc(utc("2023-07-04T12:45:21Z")),
+				 utc("2023-07-04T10:45:21Z"));
+		ck_assert_int_eq(fp_zone_to_utc(utc("2026-01-15T12:00:00Z")),
+				 utc("2026-01-15T11:00:00Z"));
+		ck_assert_str_eq(fp_zone_name(), "Europe/Berlin");
+	}
+}
+END_TEST
+
 Suite *
 fp_test_suite(void)
 {
@@ -453,6 +496,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_time_parse_rfc3339);
 	tcase_add_test(tc, test_time_rejects_invalid);
 	tcase_add_test(tc, test_time_durations);
+	tcase_add_test(tc, test_zone_naive_times);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("net");
 	tcase_add_test(tc, test_net_addresses);
