@@ -238,6 +238,99 @@ choose_reader(struct fp_ingest_job *job, const char *line, size_t len)
 	return rd;
 }
 
+/*
+ * How far detection reads into a document printed over many lines: its
+ * first object's keys are near the top, and a file that is not a flow log
+ * must not be read whole to say so.
+ */
+#define SNIFF_LINES 256
+#define SNIFF_BYTES ((size_t)64 << 10)
+
+static size_t
+indent_of(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* A line that is only "{" or "[": a pretty-printed JSON document opens. */
+static bool
+opens_document(const char *s, size_t len, size_t indent)
+{
+	while (len > indent && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	return len == indent + 1 && (s[indent] == '{' || s[indent] == '[');
+}
+
+/* A line that closes what opens_document() opened, at its indentation. */
+static bool
+closes_document(const char *s, size_t len, size_t indent)
+{
+	return indent_of(s, len) == indent && len > indent && (s[indent] == '}' || s[indent] == ']');
+}
+
+enum { SNIFF_FAIL = -1, SNIFF_MORE = 0, SNIFF_DONE = 1 };
+
+/*
+ * The reader for a file, from its first non-blank line @line (already
+ * added to @c), or from the lines of the document it opens.  Returns
+ * SNIFF_DONE with job->rd set, SNIFF_MORE while a document is being read,
+ * or SNIFF_FAIL.  @eof: the file ended before this line.
+ */
+static int
+sniff(struct fp_ingest_job *job, struct chunk *c, const char *line, size_t len, long lineno,
+      bool eof)
+{
+	bool enough;
+
+	if (job->sniff_lines == 0) {
+		size_t indent = indent_of(line, len);
+
+		job->sniff_at = c->len - len;
+		job->sniff_rec = c->n_records - 1;
+		job->rd = choose_reader(job, line, len);
+		if (job->rd != NULL)
+			return SNIFF_DONE;
+		if (job->ing->opts.format != NULL || !opens_document(line, len, indent))
+			return SNIFF_FAIL;
+		job->sniff_line = lineno;
+		job->sniff_indent = indent;
+		job->sniff_lines = 1;
+		return SNIFF_MORE;
+	}
+	if (!eof)
+		job->sniff_lines++;
+	enough = eof || job->sniff_lines >= SNIFF_LINES || c->len - job->sniff_at >= SNIFF_BYTES ||
+		 closes_document(line, len, job->sniff_indent);
+	if (!enough)
+		return SNIFF_MORE;
+	/* the lines back to back: the keys detection looks for are whole */
+	job->rd = choose_reader(job, c->buf + job->sniff_at, c->len - job->sniff_at);
+	job->sniff_lines = 0;
+	return job->rd != NULL ? SNIFF_DONE : SNIFF_FAIL;
+}
+
+static void
+unknown_format(struct fp_ingest_job *job, struct chunk *c, long lineno)
+{
+	const char *f = job->ing->opts.format;
+	struct fp_err lerr;
+
+	lerr.code = FP_OK; /* fp_err_set() keeps an error already set */
+	/* the lines read to tell the format are not records of any reader */
+	c->len = job->sniff_at;
+	c->n_records = job->sniff_rec;
+	job->sniff_lines = 0;
+	fp_err_set(&lerr, FP_EINPUT, fp_input_name(job->in), lineno, 0,
+		   f != NULL ? "unknown format '%s'"
+			     : "cannot tell the format of this file%s; name it with -f",
+		   f != NULL ? f : "");
+	fatal(c, FP_EINPUT, &lerr);
+}
+
 static int
 fetch(void *ctx, void *slot)
 {
@@ -247,7 +340,8 @@ fetch(void *ctx, void *slot)
 
 	chunk_clear(c);
 	c->first_line = job->next_line;
-	while (!c->last && c->len < limit) {
+	/* a document being sniffed stays in one chunk: it is at most SNIFF_BYTES */
+	while (!c->last && (c->len < limit || job->sniff_lines > 0)) {
 		struct fp_err lerr; /* filled whole by whoever sets it */
 		const char *line;
 		size_t len;
@@ -259,6 +353,9 @@ fetch(void *ctx, void *slot)
 
 		if (r == 0) {
 			c->last = true;
+			if (job->sniff_lines > 0 &&
+			    sniff(job, c, "", 0, job->sniff_line, true) == SNIFF_FAIL)
+				unknown_format(job, c, job->sniff_line);
 		} else if (r == FP_EINPUT) {
 			/* a line too long, or damaged gzip data: a rejected line */
 			if (!add_input_error(c, &lerr) || !add_record(c, 0)) {
@@ -268,23 +365,17 @@ fetch(void *ctx, void *slot)
 		} else if (r < 0) {
 			fatal(c, r, &lerr);
 		} else {
-			if (job->rd == NULL && !is_blank(line, len)) {
-				job->rd = choose_reader(job, line, len);
-				if (job->rd == NULL) {
-					const char *f = job->ing->opts.format;
-
-					fp_err_set(&lerr, FP_EINPUT, fp_input_name(job->in), lineno, 0,
-						   f != NULL ? "unknown format '%s'"
-							     : "cannot tell the format of this file%s; "
-							       "name it with -f",
-						   f != NULL ? f : "");
-					fatal(c, FP_EINPUT, &lerr);
-					break;
-				}
-			}
 			if (!add_line(c, line, len)) {
 				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
 				break;
+			}
+			if (job->rd == NULL && (job->sniff_lines > 0 || !is_blank(line, len))) {
+				long at = job->sniff_lines > 0 ? job->sniff_line : lineno;
+
+				if (sniff(job, c, line, len, lineno, false) == SNIFF_FAIL) {
+					unknown_format(job, c, at);
+					break;
+				}
 			}
 		}
 	}

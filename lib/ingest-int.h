@@ -35,6 +35,15 @@ struct fp_ingest_job {
 	struct fp_input *in;
 	struct fp_ingest_stats *stats;
 	const struct fp_reader *rd;       /* chosen at the first non-blank line */
+	/*
+	 * A JSON document printed over many lines opens with a lone "{" or
+	 * "[": its format shows only in the lines after.  While those are
+	 * read, the first of them is at sniff_at in the chunk being fetched.
+	 */
+	size_t sniff_at, sniff_rec; /* byte and record in the chunk */
+	size_t sniff_lines; /* 0: not sniffing */
+	long sniff_line;
+	size_t sniff_indent; /* of the opening line: the closing one matches it */
 	struct fp_flowtab *tab;           /* the file's tuples, folded in line order */
 	struct fp_ingest_rejects rej;
 	char parked[FP_FINGERPRINT_BUFSZ]; /* key of the parked rows, once a spill happened */

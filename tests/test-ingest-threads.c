@@ -212,7 +212,7 @@ START_TEST(test_ingest_threads_every_format)
 		{ "antrea/flow-aggregator-flowlogger.csv", NULL, false },
 		{ "antrea/np.log", NULL, false },
 		{ "calico/calico-flows.log", NULL, false },
-		{ "calico/calico-flows.log", "calico", true },
+		{ "calico/calico-flows.log", NULL, true },
 		{ "vpc/vpc-flow-default-v2.log", NULL, false },
 		{ "vpc/vpc-flow-custom-v5-traffic-path.log", NULL, false },
 		{ "theia/flows.csv", NULL, false },

@@ -408,6 +408,62 @@ START_TEST(test_ingest_unknown_format)
 END_TEST
 
 /*
+ * A JSON object printed over many lines opens with a lone "{": its format
+ * shows in the lines after, and detection reads on to them, in any chunk
+ * size.  A document no reader knows is refused at its first line.
+ */
+START_TEST(test_ingest_detects_pretty_json)
+{
+	static const size_t chunks[] = { 0, 64 };
+	struct fp_err err;
+
+	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		struct fp_db *db = fp_test_db(i == 0 ? "a.db" : "b.db");
+		struct fp_ingest_opts opts = { .max_errors = 100, .chunk = chunks[i] };
+		struct fp_ingest_stats st;
+		char *doc = fp_read_file(fp_testdata("calico/calico-enterprise-flowlog-docs-example"
+						     ".json.txt"),
+					 NULL);
+		struct fp_buf b;
+		const char *path;
+
+		/* the docs' trailing comma removed, twice over, after blank lines */
+		fp_buf_init(&b);
+		fp_buf_adds(&b, "\n \n");
+		for (int k = 0; k < 2; k++) {
+			for (const char *c = doc; *c != '\0'; c++)
+				if (!(c[0] == ',' && strncmp(c + 1, "       \n      ]", 15) == 0))
+					fp_buf_addc(&b, *c);
+		}
+		path = fp_write_file(fp_tmpdir(), "pretty.json", b.data);
+		ck_assert_int_eq(ingest(db, &opts, path, &st, &err), 0);
+		ck_assert_str_eq(st.format, "calico");
+		ck_assert(st.detected);
+		ck_assert_uint_eq(st.rejected, 0);
+		ck_assert_uint_eq(st.connections, 2);
+		/* the docs as they are: still Calico, and the comma is the error */
+		ck_assert_int_eq(ingest(db, &opts, fp_testdata("calico/calico-enterprise-flowlog-docs-"
+							       "example.json.txt"),
+					&st, &err),
+				 0);
+		ck_assert_str_eq(st.format, "calico");
+		ck_assert_uint_eq(st.rejected, 1);
+		/* pretty JSON of no known format: refused at its first line */
+		path = fp_write_file(fp_tmpdir(), "other.json",
+				     "\n{\n  \"records\": [\n    {\"time\": \"2026-11-12\"}\n  ]\n}\n");
+		ck_assert_int_eq(ingest(db, &opts, path, &st, &err), FP_EINPUT);
+		fp_assert_err(&err, FP_EINPUT, path, 2, 0,
+			      "cannot tell the format of this file; name it with -f");
+		ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM sources"), 2);
+		fp_buf_done(&b);
+		free(doc);
+		fp_db_close(db);
+	}
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
+/*
  * @n flow lines in a scrambled time order over a few hours, so that the
  * same minute turns up again after any spill.
  */
@@ -749,6 +805,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_ingest_rejects_lines);
 	tcase_add_test(tc, test_ingest_error_budget);
 	tcase_add_test(tc, test_ingest_unknown_format);
+	tcase_add_test(tc, test_ingest_detects_pretty_json);
 	tcase_add_test(tc, test_ingest_spills_to_staging);
 	tcase_add_test(tc, test_ingest_budget_after_spill);
 	tcase_add_test(tc, test_ingest_spill_survives_cleanup);
