@@ -185,8 +185,16 @@ summary(const char *path, const struct fp_ingest_stats *s)
 			printf("%s: already ingested as %s, skipped\n", path, s->duplicate_of);
 		return;
 	}
-	printf("%s: %s%s, %llu lines: %llu flows, %llu skipped, %llu rejected\n", path,
-	       s->format != NULL ? s->format : "empty", s->detected ? " (detected)" : "",
+	printf("%s: %s%s, ", path, s->format != NULL ? s->format : "empty",
+	       s->detected ? " (detected)" : "");
+	if (s->resumed_bytes > 0) {
+		/* a log that grew: only its new lines were read */
+		printf("resumed after line %llu (ingested before", (unsigned long long)s->resumed_lines);
+		if (strcmp(s->resumed_of, path) != 0)
+			printf(" as %s", s->resumed_of);
+		printf("), ");
+	}
+	printf("%llu lines: %llu flows, %llu skipped, %llu rejected\n",
 	       (unsigned long long)s->lines, (unsigned long long)s->records,
 	       (unsigned long long)s->skipped, (unsigned long long)s->rejected);
 }

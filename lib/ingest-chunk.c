@@ -62,6 +62,7 @@ struct chunk {
 	struct fp_err fatal_err;
 	uint64_t raw_offset;
 	const struct fp_reader *rd;
+	long replay; /* lines up to this one were counted by an earlier source */
 	bool last;
 	/* filled by parse() */
 	bool parsed;
@@ -381,6 +382,7 @@ fetch(void *ctx, void *slot)
 	}
 	job->next_line += (long)c->n_records;
 	c->rd = job->rd;
+	c->replay = job->replay;
 	c->raw_offset = fp_input_raw_offset(job->in);
 	return c->last;
 }
@@ -468,6 +470,25 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 		int r;
 
 		lerr.code = FP_OK;
+		if (lineno <= c->replay) {
+			/*
+			 * Counted when the file was shorter.  A reader that keeps
+			 * state (a CSV header, a record over several lines) still
+			 * sees the line; what it makes of it is not counted again.
+			 */
+			if (ie < c->n_ierr && c->ierr[ie].index == i) {
+				ie++;
+				continue;
+			}
+			p += len;
+			if (c->rd == NULL || c->rd->parallel || is_blank(line, len))
+				continue;
+			fp_arena_reset(&w->arena);
+			if (c->rd->parse(w->state, &flow, &skip, &w->arena, line, len, &lerr) ==
+			    FP_ENOMEM)
+				c->status = FP_ENOMEM;
+			continue;
+		}
 		n.lines++;
 		if (ie < c->n_ierr && c->ierr[ie].index == i) {
 			keep_reject(c, ing, &c->ierr[ie++].err, lineno);

@@ -49,6 +49,7 @@ struct fp_ingest_job {
 	char parked[FP_FINGERPRINT_BUFSZ]; /* key of the parked rows, once a spill happened */
 	bool known_fp;                    /* stats->fingerprint is known already */
 	long next_line;                   /* number of the next line to fetch */
+	long replay;                      /* lines an earlier source counted */
 	struct fp_err err;                /* why the file stopped */
 };
 

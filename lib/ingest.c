@@ -152,6 +152,8 @@ commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stat
 	src.path = path;
 	src.format = stats->format != NULL ? stats->format : "none";
 	src.bytes = stats->bytes;
+	src.resumed_bytes = stats->resumed_bytes;
+	src.resumed_lines = stats->resumed_lines;
 	src.lines = stats->lines;
 	src.records = stats->records;
 	src.connections = stats->connections;
@@ -284,6 +286,62 @@ prefingerprint(struct fp_ingest_job *job, struct fp_err *err)
 	return 0;
 }
 
+/*
+ * A log that grows (an exporter's file, a node's agent log) is ingested
+ * again with lines appended.  Its first bytes are then a file an earlier
+ * source holds whole: the lines those bytes held were counted, and only the
+ * ones after are.  A gzip file is not resumed: appending does not grow one.
+ * The 16 longest candidates are tried, longest first; each costs a read of
+ * its length.
+ */
+static int
+find_prefix(struct fp_ingest_job *job, struct fp_err *err)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = NULL;
+	uint64_t size = fp_input_raw_size(job->in), tried = 0;
+	char fp[FP_FINGERPRINT_BUFSZ];
+	int r;
+
+	if (size == 0 || (fp_input_byte_at(job->in, 0) == 0x1f && fp_input_byte_at(job->in, 1) == 0x8b))
+		return 0;
+	if (fp_db_prepare(job->ing->db, &st,
+			  "SELECT fingerprint, path, bytes + resumed_bytes AS size, "
+			  "lines + resumed_lines, EXISTS (SELECT 1 FROM rejects r "
+			  "WHERE r.source = s.id AND r.line = s.lines + s.resumed_lines) "
+			  "FROM sources s WHERE size > 0 AND size < ? "
+			  "ORDER BY size DESC, id LIMIT 16",
+			  err) < 0)
+		return FP_EDB;
+	sqlite3_bind_int64(st, 1, (int64_t)size);
+	while ((r = fp_db_step(job->ing->db, st, err)) == SQLITE_ROW) {
+		uint64_t n = (uint64_t)sqlite3_column_int64(st, 2);
+		long lines = (long)sqlite3_column_int64(st, 3);
+
+		if (n == tried)
+			continue; /* the same bytes, already not a match */
+		tried = n;
+		r = fp_input_prefix_fingerprint(job->in, n, fp, err);
+		if (r < 0)
+			return r;
+		if (r == 0 || strcmp(fp, (const char *)sqlite3_column_text(st, 0)) != 0)
+			continue;
+		/*
+		 * The earlier read ended inside a line still being written.
+		 * Rejected then, it is read whole now; counted then (it was
+		 * complete but for its newline), it is not counted again.
+		 */
+		if (fp_input_byte_at(job->in, n - 1) != '\n' && sqlite3_column_int(st, 4) != 0)
+			lines--;
+		job->replay = lines;
+		job->stats->resumed_bytes = n;
+		job->stats->resumed_lines = (uint64_t)lines;
+		snprintf(job->stats->resumed_of, sizeof(job->stats->resumed_of), "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+		return 0;
+	}
+	return r < 0 ? FP_EDB : 0;
+}
+
 int
 fp_ingest_file(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char *path,
 	       struct fp_err *err)
@@ -312,6 +370,9 @@ fp_ingest_file(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char 
 			goto out;
 		}
 	}
+	r = find_prefix(&job, err);
+	if (r < 0)
+		goto out;
 	job.tab = fp_flowtab_new();
 	if (job.tab == NULL) {
 		r = fp_err_nomem(err);
@@ -322,7 +383,7 @@ fp_ingest_file(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char 
 		*err = job.err;
 		goto out;
 	}
-	stats->bytes = fp_input_raw_offset(job.in);
+	stats->bytes = fp_input_raw_offset(job.in) - stats->resumed_bytes;
 	if (!job.known_fp)
 		fp_input_fingerprint(job.in, stats->fingerprint);
 	r = commit_file(ing, job.tab, stats, path, job.parked[0] != '\0' ? job.parked : NULL,

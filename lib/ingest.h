@@ -56,8 +56,15 @@ struct fp_ingest_stats {
 	bool detected;          /* the format was detected, not given */
 	bool duplicate;         /* already ingested: nothing was changed */
 	char duplicate_of[256]; /* the path it was ingested under */
+	/* this file's own part: after what an earlier source read of it */
 	uint64_t bytes, lines, records, connections, skipped, rejected;
 	uint64_t skip[FP_SKIP__COUNT];
+	/*
+	 * A log that lines were appended to since it was ingested (as
+	 * resumed_of): its first resumed_lines lines were counted then.
+	 */
+	uint64_t resumed_bytes, resumed_lines;
+	char resumed_of[256];
 	uint64_t tuples;        /* distinct tuples written */
 	int64_t first, last;    /* times of the oldest and newest flow */
 };

@@ -489,3 +489,17 @@ fp_input_prefix_fingerprint(struct fp_input *in, uint64_t size, char out[FP_FING
 	format_fingerprint(out, fp_hasher_final(&h), size);
 	return 1;
 }
+
+int
+fp_input_byte_at(struct fp_input *in, uint64_t offset)
+{
+	unsigned char c;
+	ssize_t n;
+
+	if (in->size == 0 || offset >= in->size)
+		return -1;
+	do
+		n = pread(in->fd, &c, 1, (off_t)offset);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? c : -1;
+}

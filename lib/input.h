@@ -63,6 +63,8 @@ int fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long
  */
 int fp_input_prefix_fingerprint(struct fp_input *in, uint64_t size,
 				char out[FP_FINGERPRINT_BUFSZ], struct fp_err *err);
+/* The raw byte at @offset of a regular file (the position stays), or -1. */
+int fp_input_byte_at(struct fp_input *in, uint64_t offset);
 
 /*
  * Read the rest of the input, decoded, into @out (for formats that are not

@@ -370,8 +370,9 @@ fp_store_source(struct fp_db *db, const struct fp_store_source *src,
 
 	if (fp_db_prepare(db, &st,
 			  "INSERT INTO sources(fingerprint, path, format, bytes, lines, records, "
-			  "connections, skipped, skipped_detail, rejected, first_seen, last_seen) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  "connections, skipped, skipped_detail, rejected, first_seen, last_seen, "
+			  "resumed_bytes, resumed_lines) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  err) < 0)
 		return FP_EDB;
 	sqlite3_bind_text(st, 1, src->fingerprint, -1, SQLITE_STATIC);
@@ -388,6 +389,8 @@ fp_store_source(struct fp_db *db, const struct fp_store_source *src,
 		sqlite3_bind_int64(st, 11, src->first);
 		sqlite3_bind_int64(st, 12, src->last);
 	}
+	sqlite3_bind_int64(st, 13, (int64_t)src->resumed_bytes);
+	sqlite3_bind_int64(st, 14, (int64_t)src->resumed_lines);
 	if (fp_db_step(db, st, err) < 0)
 		return FP_EDB;
 	id = sqlite3_last_insert_rowid(fp_db_handle(db));

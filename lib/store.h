@@ -18,6 +18,8 @@ struct fp_store_source {
 	const char *path;
 	const char *format;
 	uint64_t bytes, lines, records, connections, skipped, rejected;
+	/* the file's first bytes and lines, counted by an earlier source */
+	uint64_t resumed_bytes, resumed_lines;
 	const char *skipped_detail; /* JSON object text */
 	int64_t first, last;        /* INT64_MAX / INT64_MIN when no flow */
 };

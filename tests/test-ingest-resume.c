@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test-ingest-resume.c - a log ingested, then ingested again after lines
+ * were appended to it, ends in the database the whole file ingested once
+ * would have made: the lines counted the first time are not counted again,
+ * and a line the first read caught half written is read whole.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/ingest.h"
+#include "tests/fp-check.h"
+
+/* The flows table with endpoint keys for ids: comparable across databases. */
+#define FLOWS_SQL                                                                          \
+	"SELECT f.bucket, s.key, d.key, f.proto, f.port, f.verdict, f.reason, f.count, "     \
+	"f.first_seen, f.last_seen FROM flows f JOIN endpoints s ON s.id = f.src "          \
+	"JOIN endpoints d ON d.id = f.dst ORDER BY 1, 2, 3, 4, 5, 6, 7"
+#define TOTALS_SQL                                                                         \
+	"SELECT total(records) || '/' || total(connections) || '/' || total(bytes) FROM sources"
+
+static int
+ingest(struct fp_db *db, const char *path, struct fp_ingest_stats *stats)
+{
+	struct fp_ingest_opts opts = { .max_errors = 100, .chunk = 4096, .threads = 2 };
+	struct fp_ingest *ing = NULL;
+	struct fp_err err;
+	int r;
+
+	fp_err_clear(&err);
+	ck_assert_int_eq(fp_ingest_new(&ing, db, &opts, &err), 0);
+	r = fp_ingest_file(ing, stats, path, &err);
+	fp_ingest_free(ing);
+	return r;
+}
+
+/* @text written as @name: first its first @cut bytes, then the whole. */
+static void
+grow(struct fp_db *db, const char *name, const char *text, size_t cut,
+     struct fp_ingest_stats *first, struct fp_ingest_stats *second)
+{
+	char *head = strndup(text, cut);
+	const char *path;
+
+	ck_assert_ptr_nonnull(head);
+	path = fp_write_file(fp_tmpdir(), name, head);
+	ck_assert_int_eq(ingest(db, path, first), 0);
+	path = fp_write_file(fp_tmpdir(), name, text);
+	ck_assert_int_eq(ingest(db, path, second), 0);
+	free(head);
+}
+
+/* The database of @text ingested whole, compared with @db's. */
+static void
+assert_same_as_whole(struct fp_db *db, const char *text)
+{
+	struct fp_db *whole = fp_test_db("whole.db");
+	struct fp_ingest_stats st;
+	char *a, *b;
+
+	ck_assert_int_eq(ingest(whole, fp_write_file(fp_tmpdir(), "whole.log", text), &st), 0);
+	a = fp_test_rows(db, FLOWS_SQL);
+	b = fp_test_rows(whole, FLOWS_SQL);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	a = fp_test_rows(db, TOTALS_SQL);
+	b = fp_test_rows(whole, TOTALS_SQL);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	fp_db_close(whole);
+}
+
+START_TEST(test_resume_after_whole_lines)
+{
+	char *text = fp_read_file(fp_testdata("demo/hubble-ip-10-0-1-17.jsonl"), NULL);
+	struct fp_db *db = fp_test_db("t.db");
+	struct fp_ingest_stats a, b, c;
+	const char *cut = text;
+
+	for (int i = 0; i < 300; i++)
+		cut = strchr(cut, '\n') + 1;
+	grow(db, "hubble.jsonl", text, (size_t)(cut - text), &a, &b);
+	ck_assert_uint_eq(a.lines, 300);
+	ck_assert_uint_eq(b.resumed_lines, 300);
+	ck_assert_uint_eq(b.resumed_bytes, (uint64_t)(cut - text));
+	ck_assert_ptr_nonnull(strstr(b.resumed_of, "/hubble.jsonl"));
+	ck_assert_uint_eq(b.lines + a.lines, 1277);
+	ck_assert_uint_eq(b.bytes + a.bytes, strlen(text));
+	ck_assert_uint_eq(b.records + a.records, 749);
+	/* the grown file again: a duplicate, nothing more */
+	ck_assert_int_eq(ingest(db, fp_write_file(fp_tmpdir(), "hubble.jsonl", text), &c), 0);
+	ck_assert(c.duplicate);
+	assert_same_as_whole(db, text);
+	fp_db_close(db);
+	free(text);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
+START_TEST(test_resume_inside_a_line)
+{
+	char *text = fp_read_file(fp_testdata("demo/hubble-ip-10-0-1-17.jsonl"), NULL);
+	const char *nl = text;
+
+	for (int i = 0; i < 80; i++)
+		nl = strchr(nl, '\n') + 1;
+	/* cut in the middle of line 81, and just before its newline */
+	for (size_t back = 1; back <= 2; back++) {
+		struct fp_db *db = fp_test_db(back == 1 ? "a.db" : "b.db");
+		struct fp_ingest_stats a, b;
+		size_t end = (size_t)(strchr(nl, '\n') - text);
+		size_t cut = back == 1 ? end : (size_t)(nl - text) + (end - (size_t)(nl - text)) / 2;
+
+		grow(db, "grow.jsonl", text, cut, &a, &b);
+		ck_assert_uint_eq(a.lines, 81);
+		if (back == 1) {
+			/* whole but for its newline: counted then, not now */
+			ck_assert_uint_eq(a.rejected, 0);
+			ck_assert_uint_eq(b.resumed_lines, 81);
+		} else {
+			/* half a line: rejected then, read whole now */
+			ck_assert_uint_eq(a.rejected, 1);
+			ck_assert_uint_eq(b.resumed_lines, 80);
+		}
+		ck_assert_uint_eq(b.rejected, 0);
+		assert_same_as_whole(db, text);
+		fp_db_close(db);
+	}
+	free(text);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
+/*
+ * A format whose lines need the ones before (a CSV header, VPC's format
+ * line) still reads the new lines with the columns the header named.
+ */
+START_TEST(test_resume_keeps_reader_state)
+{
+	static const char *const files[] = { "native/flows.csv", "theia/flows.csv",
+					     "vpc/vpc-flow-custom-v5-traffic-path.log" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *one = fp_read_file(fp_testdata(files[i]), NULL);
+		const char *body = strchr(one, '\n') + 1;
+		struct fp_db *db = fp_test_db("t.db");
+		struct fp_ingest_stats a, b;
+		struct fp_buf text;
+
+		/* the header, then the records three times over */
+		fp_buf_init(&text);
+		fp_buf_adds(&text, one);
+		fp_buf_adds(&text, body);
+		fp_buf_adds(&text, body);
+		grow(db, "grow.log", text.data, strlen(one), &a, &b);
+		ck_assert_uint_eq(b.resumed_bytes, strlen(one));
+		ck_assert_msg(b.rejected == 0, "%s: %llu rejected", files[i],
+			      (unsigned long long)b.rejected);
+		ck_assert_uint_eq(b.records, 2 * a.records);
+		assert_same_as_whole(db, text.data);
+		fp_buf_done(&text);
+		free(one);
+		fp_db_close(db);
+		fp_tmpdir_cleanup(); /* the next file gets new databases */
+	}
+}
+END_TEST
+
+/* A file that only starts like a stored one is read whole. */
+START_TEST(test_resume_needs_the_whole_prefix)
+{
+	struct fp_db *db = fp_test_db("t.db");
+	struct fp_ingest_stats a, b;
+	char *text = fp_read_file(fp_testdata("demo/hubble-ip-10-0-1-17.jsonl"), NULL);
+	char *edited = strdup(text);
+	const char *path;
+
+	ck_assert_ptr_nonnull(edited);
+	edited[strlen(text) / 2 - 1000] ^= 1; /* one bit in the first half */
+	path = fp_write_file(fp_tmpdir(), "a.jsonl", text);
+	ck_assert_int_eq(ingest(db, path, &a), 0);
+	edited = realloc(edited, 2 * strlen(text) + 1);
+	ck_assert_ptr_nonnull(edited);
+	strcat(edited, text);
+	path = fp_write_file(fp_tmpdir(), "b.jsonl", edited);
+	ck_assert_int_eq(ingest(db, path, &b), 0);
+	ck_assert_uint_eq(b.resumed_bytes, 0);
+	ck_assert_uint_eq(b.lines, 2 * a.lines);
+	free(edited);
+	free(text);
+	fp_db_close(db);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
+Suite *
+fp_test_suite(void)
+{
+	Suite *s = suite_create("ingest-resume");
+	TCase *tc = tcase_create("fp_ingest_file");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_resume_after_whole_lines);
+	tcase_add_test(tc, test_resume_inside_a_line);
+	tcase_add_test(tc, test_resume_keeps_reader_state);
+	tcase_add_test(tc, test_resume_needs_the_whole_prefix);
+	suite_add_tcase(s, tc);
+	return s;
+}
