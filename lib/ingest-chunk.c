@@ -317,18 +317,26 @@ sniff(struct fp_ingest_job *job, struct chunk *c, const char *line, size_t len, 
 static void
 unknown_format(struct fp_ingest_job *job, struct chunk *c, long lineno)
 {
-	const char *f = job->ing->opts.format;
+	const char *f = job->ing->opts.format, *name = fp_input_name(job->in);
+	size_t n = c->len - job->sniff_at;
 	struct fp_err lerr;
 
 	lerr.code = FP_OK; /* fp_err_set() keeps an error already set */
+	if (f != NULL)
+		fp_err_set(&lerr, FP_EINPUT, name, lineno, 0, "unknown format '%s'", f);
+	else if (n > 0 && fp_contains(c->buf + job->sniff_at, n, "\"apiVersion\"") &&
+		 fp_contains(c->buf + job->sniff_at, n, "\"kind\""))
+		/* kubectl's output given to the wrong command: say which reads it */
+		fp_err_set(&lerr, FP_EINPUT, name, lineno, 0,
+			   "Kubernetes objects, not a flow log: load them with "
+			   "'flowpol inventory' (or 'run -i')");
+	else
+		fp_err_set(&lerr, FP_EINPUT, name, lineno, 0,
+			   "cannot tell the format of this file; name it with -f");
 	/* the lines read to tell the format are not records of any reader */
 	c->len = job->sniff_at;
 	c->n_records = job->sniff_rec;
 	job->sniff_lines = 0;
-	fp_err_set(&lerr, FP_EINPUT, fp_input_name(job->in), lineno, 0,
-		   f != NULL ? "unknown format '%s'"
-			     : "cannot tell the format of this file%s; name it with -f",
-		   f != NULL ? f : "");
 	fatal(c, FP_EINPUT, &lerr);
 }
 

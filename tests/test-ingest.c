@@ -458,6 +458,14 @@ START_TEST(test_ingest_detects_pretty_json)
 		ck_assert_int_eq(ingest(db, &opts, path, &st, &err), FP_EINPUT);
 		fp_assert_err(&err, FP_EINPUT, path, 2, 0,
 			      "cannot tell the format of this file; name it with -f");
+		/* kubectl's output: refused, with the command that reads it */
+		path = fp_write_file(fp_tmpdir(), "pods.json",
+				     "{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n    {\n"
+				     "      \"kind\": \"Pod\"\n    }\n  ],\n  \"kind\": \"List\"\n}\n");
+		ck_assert_int_eq(ingest(db, &opts, path, &st, &err), FP_EINPUT);
+		fp_assert_err(&err, FP_EINPUT, path, 1, 0,
+			      "Kubernetes objects, not a flow log: load them with "
+			      "'flowpol inventory' (or 'run -i')");
 		ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM sources"), 2);
 		fp_buf_done(&b);
 		free(doc);
