@@ -288,9 +288,14 @@ mermaid(struct fp_buf *out, const struct fp_policy_model *m, const struct ns_ind
 		const struct fp_edge *ed = &es->edges[x->edges[lo + i]];
 		char pb[16];
 
-		fp_buf_printf(out, "  n%u -->|\"%s %u (%llu)\"| n%u\n", ed->src,
-			      fp_report_proto_text(ed->proto, pb), ed->port, (unsigned long long)ed->flows,
-			      ed->dst);
+		/* a rule carried without traffic is drawn dashed: kept, not seen */
+		if (ed->stale > 0)
+			fp_buf_printf(out, "  n%u -.->|\"%s %u (no traffic)\"| n%u\n", ed->src,
+				      fp_report_proto_text(ed->proto, pb), ed->port, ed->dst);
+		else
+			fp_buf_printf(out, "  n%u -->|\"%s %u (%llu)\"| n%u\n", ed->src,
+				      fp_report_proto_text(ed->proto, pb), ed->port,
+				      (unsigned long long)ed->flows, ed->dst);
 	}
 	if (n == 0)
 		fp_buf_adds(out, "  none[\"no admitted traffic\"]\n");
