@@ -154,6 +154,7 @@ commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stat
 	src.bytes = stats->bytes;
 	src.resumed_bytes = stats->resumed_bytes;
 	src.resumed_lines = stats->resumed_lines;
+	src.head = stats->head[0] != '\0' ? stats->head : NULL;
 	src.lines = stats->lines;
 	src.records = stats->records;
 	src.connections = stats->connections;
@@ -291,9 +292,12 @@ prefingerprint(struct fp_ingest_job *job, struct fp_err *err)
  * again with lines appended.  Its first bytes are then a file an earlier
  * source holds whole: the lines those bytes held were counted, and only the
  * ones after are.  A gzip file is not resumed: appending does not grow one.
- * The 16 longest candidates are tried, longest first; each costs a read of
- * its length.
+ * Only sources that start with the same 4 KiB are candidates (or are
+ * shorter: reading them costs no more); the 16 longest are tried, longest
+ * first, each at the cost of a read of its length.
  */
+#define HEAD_BYTES 4096
+
 static int
 find_prefix(struct fp_ingest_job *job, struct fp_err *err)
 {
@@ -304,15 +308,23 @@ find_prefix(struct fp_ingest_job *job, struct fp_err *err)
 
 	if (size == 0 || (fp_input_byte_at(job->in, 0) == 0x1f && fp_input_byte_at(job->in, 1) == 0x8b))
 		return 0;
+	r = fp_input_prefix_fingerprint(job->in, size < HEAD_BYTES ? size : HEAD_BYTES,
+					job->stats->head, err);
+	if (r <= 0) {
+		job->stats->head[0] = '\0';
+		return r;
+	}
 	if (fp_db_prepare(job->ing->db, &st,
 			  "SELECT fingerprint, path, bytes + resumed_bytes AS size, "
 			  "lines + resumed_lines, EXISTS (SELECT 1 FROM rejects r "
 			  "WHERE r.source = s.id AND r.line = s.lines + s.resumed_lines) "
-			  "FROM sources s WHERE size > 0 AND size < ? "
-			  "ORDER BY size DESC, id LIMIT 16",
+			  "FROM sources s WHERE (head = ?1 OR size < ?3) "
+			  "AND size > 0 AND size < ?2 ORDER BY size DESC, id LIMIT 16",
 			  err) < 0)
 		return FP_EDB;
-	sqlite3_bind_int64(st, 1, (int64_t)size);
+	sqlite3_bind_text(st, 1, job->stats->head, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)size);
+	sqlite3_bind_int64(st, 3, HEAD_BYTES);
 	while ((r = fp_db_step(job->ing->db, st, err)) == SQLITE_ROW) {
 		uint64_t n = (uint64_t)sqlite3_column_int64(st, 2);
 		long lines = (long)sqlite3_column_int64(st, 3);

@@ -20,6 +20,7 @@ struct fp_store_source {
 	uint64_t bytes, lines, records, connections, skipped, rejected;
 	/* the file's first bytes and lines, counted by an earlier source */
 	uint64_t resumed_bytes, resumed_lines;
+	const char *head; /* fingerprint of the first 4 KiB, or NULL */
 	const char *skipped_detail; /* JSON object text */
 	int64_t first, last;        /* INT64_MAX / INT64_MIN when no flow */
 };

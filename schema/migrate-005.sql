@@ -5,3 +5,8 @@
 -- part; resumed_bytes and resumed_lines are the part earlier sources counted.
 ALTER TABLE sources ADD COLUMN resumed_bytes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sources ADD COLUMN resumed_lines INTEGER NOT NULL DEFAULT 0;
+-- The fingerprint of a plain file's first 4 KiB (of all of it when it is
+-- shorter): only a source whose head is the new file's can be its start,
+-- so a folder of new logs is not read once per stored one.  NULL for gzip
+-- and standard input, which are never resumed.
+ALTER TABLE sources ADD COLUMN head TEXT;

@@ -86,6 +86,10 @@ START_TEST(test_resume_after_whole_lines)
 		cut = strchr(cut, '\n') + 1;
 	grow(db, "hubble.jsonl", text, (size_t)(cut - text), &a, &b);
 	ck_assert_uint_eq(a.lines, 300);
+	/* both start with the same 4 KiB, the key of a log that may grow */
+	ck_assert_int_eq(fp_test_query(db, "SELECT count(DISTINCT head) FROM sources "
+					   "WHERE head LIKE '%-4096'"),
+			 1);
 	ck_assert_uint_eq(b.resumed_lines, 300);
 	ck_assert_uint_eq(b.resumed_bytes, (uint64_t)(cut - text));
 	ck_assert_ptr_nonnull(strstr(b.resumed_of, "/hubble.jsonl"));
