@@ -63,6 +63,11 @@ struct chunk {
 	uint64_t raw_offset;
 	const struct fp_reader *rd;
 	long replay; /* lines up to this one were counted by an earlier source */
+	/* A document cut into records: each record's line, and the lines
+	 * are counted by fetch() (records and lines are not one to one). */
+	bool split;
+	long *line_of;
+	size_t cap_line_of;
 	bool last;
 	/* filled by parse() */
 	bool parsed;
@@ -112,6 +117,7 @@ chunk_clear(struct chunk *c)
 	c->parsed = false;
 	c->status = 0;
 	c->rd = NULL;
+	c->split = false;
 	memset(&c->counts, 0, sizeof(c->counts));
 	c->counts.first = INT64_MAX;
 	c->counts.last = INT64_MIN;
@@ -138,6 +144,7 @@ chunk_free(struct chunk *c)
 	chunk_clear(c);
 	free(c->buf);
 	free(c->lens);
+	free(c->line_of);
 	free(c->ierr);
 	free(c->rej);
 	fp_flowtab_free(c->tab);
@@ -257,16 +264,7 @@ indent_of(const char *s, size_t len)
 	return i;
 }
 
-/* A line that is only "{" or "[": a pretty-printed JSON document opens. */
-static bool
-opens_document(const char *s, size_t len, size_t indent)
-{
-	while (len > indent && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-		len--;
-	return len == indent + 1 && (s[indent] == '{' || s[indent] == '[');
-}
-
-/* A line that closes what opens_document() opened, at its indentation. */
+/* A line that closes what fp_jsplit_opens() opened, at its indentation. */
 static bool
 closes_document(const char *s, size_t len, size_t indent)
 {
@@ -292,10 +290,11 @@ sniff(struct fp_ingest_job *job, struct chunk *c, const char *line, size_t len, 
 
 		job->sniff_at = c->len - len;
 		job->sniff_rec = c->n_records - 1;
+		job->sniff_doc = fp_jsplit_opens(line, len);
 		job->rd = choose_reader(job, line, len);
 		if (job->rd != NULL)
 			return SNIFF_DONE;
-		if (job->ing->opts.format != NULL || !opens_document(line, len, indent))
+		if (job->ing->opts.format != NULL || !job->sniff_doc)
 			return SNIFF_FAIL;
 		job->sniff_line = lineno;
 		job->sniff_indent = indent;
@@ -308,8 +307,21 @@ sniff(struct fp_ingest_job *job, struct chunk *c, const char *line, size_t len, 
 		 closes_document(line, len, job->sniff_indent);
 	if (!enough)
 		return SNIFF_MORE;
-	/* the lines back to back: the keys detection looks for are whole */
-	job->rd = choose_reader(job, c->buf + job->sniff_at, c->len - job->sniff_at);
+	/* the lines back to back: the keys detection looks for are whole;
+	 * an array's first element is what a reader would be given */
+	{
+		const char *t = c->buf + job->sniff_at;
+		size_t n = c->len - job->sniff_at;
+
+		while (n > 0 && (*t == ' ' || *t == '\t'))
+			t++, n--;
+		if (n > 0 && *t == '[') {
+			t++, n--;
+			while (n > 0 && (*t == ' ' || *t == '\t' || *t == '\r'))
+				t++, n--;
+		}
+		job->rd = choose_reader(job, t, n);
+	}
 	job->sniff_lines = 0;
 	return job->rd != NULL ? SNIFF_DONE : SNIFF_FAIL;
 }
@@ -340,6 +352,177 @@ unknown_format(struct fp_ingest_job *job, struct chunk *c, long lineno)
 	fatal(c, FP_EINPUT, &lerr);
 }
 
+/* ---- documents: records over many lines, or many on one ---- */
+
+static bool start_split(struct fp_ingest_job *job, struct chunk *c);
+
+/*
+ * Once the reader is known: a document is cut into records.  A reader with
+ * records of its own over several lines (finish() says when one is left
+ * open) reads a document of one object as it is, with its own messages.
+ */
+static bool
+maybe_split(struct fp_ingest_job *job, struct chunk *c)
+{
+	const char *first = c->buf + job->sniff_at;
+
+	if (!job->sniff_doc)
+		return true;
+	while (*first == ' ' || *first == '\t')
+		first++;
+	if (job->rd->finish != NULL && *first != '[')
+		return true;
+	return start_split(job, c);
+}
+
+/* The line of the chunk's last record, once records are split. */
+static bool
+note_line(struct chunk *c, long lineno)
+{
+	if (c->n_records > c->cap_line_of) {
+		size_t cap = c->cap_lens > c->n_records ? c->cap_lens : c->n_records;
+		long *v = realloc(c->line_of, cap * sizeof(*v));
+
+		if (v == NULL)
+			return false;
+		c->line_of = v;
+		c->cap_line_of = cap;
+	}
+	c->line_of[c->n_records - 1] = lineno;
+	return true;
+}
+
+struct split_ctx {
+	struct fp_ingest_job *job;
+	struct chunk *c;
+};
+
+static int
+split_emit(void *ctx, const char *text, size_t len, long line)
+{
+	struct split_ctx *sc = ctx;
+	struct fp_err e;
+
+	if (text == NULL) {
+		e.code = FP_OK;
+		fp_err_set(&e, FP_EINPUT, fp_input_name(sc->job->in), line, 0,
+			   "a JSON record of %zu bytes, longer than any flow: skipped", len);
+		if (!add_input_error(sc->c, &e) || !add_record(sc->c, 0))
+			return FP_ENOMEM;
+	} else if (!add_line(sc->c, text, len)) {
+		return FP_ENOMEM;
+	}
+	return note_line(sc->c, line) ? 0 : FP_ENOMEM;
+}
+
+/* One line of a split document: its records, and the line counted. */
+static bool
+split_line(struct fp_ingest_job *job, struct chunk *c, const char *line, size_t len, long lineno)
+{
+	struct split_ctx sc = { job, c };
+	int n = fp_jsplit_feed(job->split, line, len, lineno, split_emit, &sc);
+
+	if (n < 0)
+		return false;
+	job->next_line = lineno + 1;
+	if (lineno > job->replay) {
+		c->counts.lines++;
+		if (n == 0) {
+			/* "[", "]", or a line inside a record */
+			c->counts.skip[FP_SKIP_PART]++;
+			c->counts.skipped++;
+		}
+	}
+	return true;
+}
+
+/*
+ * The document sniff() read is for a reader of single lines: cut it, and
+ * what follows, into records.  The lines already in the chunk are given to
+ * the splitter again; input errors among them keep their place.
+ */
+static bool
+start_split(struct fp_ingest_job *job, struct chunk *c)
+{
+	size_t from = job->sniff_rec, n = c->n_records - from, at = job->sniff_at;
+	char *text = malloc(c->len - at + 1);
+	uint32_t *lens = malloc((n + 1) * sizeof(*lens));
+	struct input_error *errs = NULL;
+	size_t ie = 0, n_errs, e = 0;
+	const char *p;
+	bool ok = false;
+
+	job->split = malloc(sizeof(*job->split));
+	if (job->split != NULL)
+		fp_jsplit_init(job->split);
+	if (text == NULL || lens == NULL || job->split == NULL)
+		goto out;
+	memcpy(text, c->buf + at, c->len - at);
+	memcpy(lens, c->lens + from, n * sizeof(*lens));
+	while (ie < c->n_ierr && c->ierr[ie].index < from)
+		ie++;
+	n_errs = c->n_ierr - ie;
+	if (n_errs > 0) {
+		errs = malloc(n_errs * sizeof(*errs));
+		if (errs == NULL)
+			goto out;
+		memcpy(errs, c->ierr + ie, n_errs * sizeof(*errs));
+	}
+	c->n_ierr = ie;
+	/* the records before it: blank lines, one to a line */
+	c->n_records = from;
+	c->len = at;
+	c->split = true;
+	for (size_t i = 0; i < from; i++) {
+		c->n_records = i + 1;
+		if (!note_line(c, c->first_line + (long)i))
+			goto out;
+	}
+	c->n_records = from;
+	c->counts.lines += from;
+	p = text;
+	for (size_t k = 0; k < n; k++) {
+		long lineno = c->first_line + (long)(from + k);
+
+		if (e < n_errs && errs[e].index == from + k) {
+			if (!add_input_error(c, &errs[e++].err) || !add_record(c, 0) ||
+			    !note_line(c, lineno))
+				goto out;
+			c->counts.lines++;
+			job->next_line = lineno + 1;
+			continue;
+		}
+		if (!split_line(job, c, p, lens[k], lineno))
+			goto out;
+		p += lens[k];
+	}
+	ok = true;
+out:
+	free(text);
+	free(lens);
+	free(errs);
+	return ok;
+}
+
+/* The end of the file: a document still being sniffed, a record still open. */
+static bool
+at_end(struct fp_ingest_job *job, struct chunk *c)
+{
+	struct split_ctx sc = { job, c };
+
+	if (job->sniff_lines > 0) {
+		int r = sniff(job, c, "", 0, job->sniff_line, true);
+
+		if (r == SNIFF_FAIL) {
+			unknown_format(job, c, job->sniff_line);
+			return true;
+		}
+		if (r == SNIFF_DONE && !maybe_split(job, c))
+			return false;
+	}
+	return job->split == NULL || fp_jsplit_finish(job->split, split_emit, &sc) >= 0;
+}
+
 static int
 fetch(void *ctx, void *slot)
 {
@@ -349,6 +532,7 @@ fetch(void *ctx, void *slot)
 
 	chunk_clear(c);
 	c->first_line = job->next_line;
+	c->split = job->split != NULL;
 	/* a document being sniffed stays in one chunk: it is at most SNIFF_BYTES */
 	while (!c->last && (c->len < limit || job->sniff_lines > 0)) {
 		struct fp_err lerr; /* filled whole by whoever sets it */
@@ -362,17 +546,24 @@ fetch(void *ctx, void *slot)
 
 		if (r == 0) {
 			c->last = true;
-			if (job->sniff_lines > 0 &&
-			    sniff(job, c, "", 0, job->sniff_line, true) == SNIFF_FAIL)
-				unknown_format(job, c, job->sniff_line);
+			if (!at_end(job, c))
+				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
 		} else if (r == FP_EINPUT) {
 			/* a line too long, or damaged gzip data: a rejected line */
-			if (!add_input_error(c, &lerr) || !add_record(c, 0)) {
+			if (!add_input_error(c, &lerr) || !add_record(c, 0) ||
+			    (c->split && !note_line(c, lineno))) {
 				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
 				break;
 			}
+			if (c->split)
+				c->counts.lines++;
 		} else if (r < 0) {
 			fatal(c, r, &lerr);
+		} else if (c->split) {
+			if (!split_line(job, c, line, len, lineno)) {
+				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
+				break;
+			}
 		} else {
 			if (!add_line(c, line, len)) {
 				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
@@ -381,14 +572,20 @@ fetch(void *ctx, void *slot)
 			if (job->rd == NULL && (job->sniff_lines > 0 || !is_blank(line, len))) {
 				long at = job->sniff_lines > 0 ? job->sniff_line : lineno;
 
-				if (sniff(job, c, line, len, lineno, false) == SNIFF_FAIL) {
+				r = sniff(job, c, line, len, lineno, false);
+				if (r == SNIFF_FAIL) {
 					unknown_format(job, c, at);
+					break;
+				}
+				if (r == SNIFF_DONE && !maybe_split(job, c)) {
+					fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
 					break;
 				}
 			}
 		}
 	}
-	job->next_line += (long)c->n_records;
+	if (!c->split)
+		job->next_line += (long)c->n_records;
 	c->rd = job->rd;
 	c->replay = job->replay;
 	c->raw_offset = fp_input_raw_offset(job->in);
@@ -420,7 +617,8 @@ keep_reject(struct chunk *c, const struct fp_ingest *ing, struct fp_err *lerr, l
 	fp_str_sanitize(lerr->text, sizeof(lerr->text));
 	r = &c->rej[c->n_rej];
 	r->line = lerr->line != 0 ? lerr->line : lineno;
-	r->column = lerr->column;
+	/* a record cut from a document: its column is not the line's */
+	r->column = c->split ? 0 : lerr->column;
 	r->code = lerr->code;
 	r->text = strdup(lerr->text);
 	if (r->text == NULL) {
@@ -469,7 +667,7 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 		}
 	}
 	for (size_t i = 0; i < c->n_records && c->status == 0; i++) {
-		long lineno = c->first_line + (long)i;
+		long lineno = c->split ? c->line_of[i] : c->first_line + (long)i;
 		struct fp_err lerr; /* fp_err_set() fills all of it: only the code must be clear */
 		struct fp_flow flow;
 		enum fp_skip skip;
@@ -497,7 +695,8 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 				c->status = FP_ENOMEM;
 			continue;
 		}
-		n.lines++;
+		if (!c->split)
+			n.lines++; /* else fetch() counted the lines */
 		if (ie < c->n_ierr && c->ierr[ie].index == i) {
 			keep_reject(c, ing, &c->ierr[ie++].err, lineno);
 			continue;
@@ -665,5 +864,10 @@ fp_ingest__chunks(struct fp_ingest_job *job)
 	for (size_t i = 0; i < n_threads; i++)
 		worker_done(&workers[i]);
 	worker_done(&run.seq);
+	if (job->split != NULL) {
+		fp_jsplit_done(job->split);
+		free(job->split);
+		job->split = NULL;
+	}
 	return r;
 }

@@ -14,6 +14,7 @@
 #include "lib/flowtab.h"
 #include "lib/ingest.h"
 #include "lib/input.h"
+#include "lib/json-split.h"
 #include "lib/reader.h"
 #include "lib/store.h"
 
@@ -44,6 +45,9 @@ struct fp_ingest_job {
 	size_t sniff_lines; /* 0: not sniffing */
 	long sniff_line;
 	size_t sniff_indent; /* of the opening line: the closing one matches it */
+	bool sniff_doc;      /* the first non-blank line opens a JSON document */
+	/* Such a document, cut into records for a reader of single lines. */
+	struct fp_jsplit *split;
 	struct fp_flowtab *tab;           /* the file's tuples, folded in line order */
 	struct fp_ingest_rejects rej;
 	char parked[FP_FINGERPRINT_BUFSZ]; /* key of the parked rows, once a spill happened */

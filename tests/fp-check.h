@@ -79,4 +79,10 @@ long long fp_test_query(struct fp_db *db, const char *sql);
  */
 char *fp_test_rows(struct fp_db *db, const char *sql);
 
+/* The flows table with endpoint keys for ids: comparable across databases. */
+#define FP_TEST_FLOWS_SQL                                                                  \
+	"SELECT f.bucket, s.key, d.key, f.proto, f.port, f.verdict, f.reason, f.count, "     \
+	"f.first_seen, f.last_seen FROM flows f JOIN endpoints s ON s.id = f.src "          \
+	"JOIN endpoints d ON d.id = f.dst ORDER BY 1, 2, 3, 4, 5, 6, 7"
+
 #endif

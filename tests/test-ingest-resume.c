@@ -14,11 +14,6 @@
 #include "lib/ingest.h"
 #include "tests/fp-check.h"
 
-/* The flows table with endpoint keys for ids: comparable across databases. */
-#define FLOWS_SQL                                                                          \
-	"SELECT f.bucket, s.key, d.key, f.proto, f.port, f.verdict, f.reason, f.count, "     \
-	"f.first_seen, f.last_seen FROM flows f JOIN endpoints s ON s.id = f.src "          \
-	"JOIN endpoints d ON d.id = f.dst ORDER BY 1, 2, 3, 4, 5, 6, 7"
 #define TOTALS_SQL                                                                         \
 	"SELECT total(records) || '/' || total(connections) || '/' || total(bytes) FROM sources"
 
@@ -62,8 +57,8 @@ assert_same_as_whole(struct fp_db *db, const char *text)
 	char *a, *b;
 
 	ck_assert_int_eq(ingest(whole, fp_write_file(fp_tmpdir(), "whole.log", text), &st), 0);
-	a = fp_test_rows(db, FLOWS_SQL);
-	b = fp_test_rows(whole, FLOWS_SQL);
+	a = fp_test_rows(db, FP_TEST_FLOWS_SQL);
+	b = fp_test_rows(whole, FP_TEST_FLOWS_SQL);
 	ck_assert_str_eq(a, b);
 	free(a);
 	free(b);

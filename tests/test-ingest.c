@@ -19,11 +19,6 @@
 #include "lib/store.h"
 #include "tests/fp-check.h"
 
-/* The flows table with endpoint keys for ids: comparable across databases. */
-#define FLOWS_SQL                                                                          \
-	"SELECT f.bucket, s.key, d.key, f.proto, f.port, f.verdict, f.reason, f.count, "     \
-	"f.first_seen, f.last_seen FROM flows f JOIN endpoints s ON s.id = f.src "          \
-	"JOIN endpoints d ON d.id = f.dst ORDER BY 1, 2, 3, 4, 5, 6, 7"
 #define SOURCES_SQL                                                                        \
 	"SELECT fingerprint, path, format, bytes, lines, records, connections, skipped, "    \
 	"skipped_detail, rejected, first_seen, last_seen FROM sources ORDER BY id"
@@ -180,7 +175,7 @@ START_TEST(test_ingest_counts)
 	ck_assert_int_eq(s.first, 1794477601);
 	ck_assert_int_eq(s.last, 1794481200);
 
-	rows = fp_test_rows(db, FLOWS_SQL);
+	rows = fp_test_rows(db, FP_TEST_FLOWS_SQL);
 	ck_assert_str_eq(rows,
 			 "1794477600|1|shop|web|Deployment|||app=web|1|shop|api|Deployment|||app=api"
 			 "|6|8080|1|0|4|1794477601|1794477631\n"
@@ -527,8 +522,8 @@ START_TEST(test_ingest_spills_to_staging)
 	ck_assert_int_eq(fp_test_query(b, "SELECT count(*) FROM staging"), 0);
 	ck_assert_uint_eq(sb.records, sa.records);
 	ck_assert_uint_eq(sb.connections, sa.connections);
-	ra = fp_test_rows(a, FLOWS_SQL);
-	rb = fp_test_rows(b, FLOWS_SQL);
+	ra = fp_test_rows(a, FP_TEST_FLOWS_SQL);
+	rb = fp_test_rows(b, FP_TEST_FLOWS_SQL);
 	ck_assert_str_eq(rb, ra);
 	ck_assert_uint_gt(strlen(ra), 1000);
 	free(ra);
@@ -590,8 +585,8 @@ START_TEST(test_ingest_spill_survives_cleanup)
 					  "(SELECT id FROM endpoints) OR dst NOT IN "
 					  "(SELECT id FROM endpoints)"),
 			 0);
-	ra = fp_test_rows(a, FLOWS_SQL);
-	rb = fp_test_rows(b, FLOWS_SQL);
+	ra = fp_test_rows(a, FP_TEST_FLOWS_SQL);
+	rb = fp_test_rows(b, FP_TEST_FLOWS_SQL);
 	ck_assert_str_eq(rb, ra);
 	free(ra);
 	free(rb);
@@ -723,8 +718,8 @@ START_TEST(test_ingest_line_order_does_not_matter)
 							fp_buf_str(&shuffled)),
 				&st, &err),
 			 0);
-	ra = fp_test_rows(a, FLOWS_SQL);
-	rb = fp_test_rows(b, FLOWS_SQL);
+	ra = fp_test_rows(a, FP_TEST_FLOWS_SQL);
+	rb = fp_test_rows(b, FP_TEST_FLOWS_SQL);
 	ck_assert_str_eq(rb, ra);
 	free(ra);
 	free(rb);
