@@ -395,6 +395,7 @@ note_line(struct chunk *c, long lineno)
 struct split_ctx {
 	struct fp_ingest_job *job;
 	struct chunk *c;
+	long line; /* being fed: the records given end on it */
 };
 
 static int
@@ -403,6 +404,10 @@ split_emit(void *ctx, const char *text, size_t len, long line)
 	struct split_ctx *sc = ctx;
 	struct fp_err e;
 
+	/* Complete before the file grew, it was counted then.  (One still open
+	 * then was rejected as cut off, and is read whole now.) */
+	if (sc->line <= sc->job->replay)
+		return 0;
 	if (text == NULL) {
 		e.code = FP_OK;
 		fp_err_set(&e, FP_EINPUT, fp_input_name(sc->job->in), line, 0,
@@ -419,7 +424,7 @@ split_emit(void *ctx, const char *text, size_t len, long line)
 static bool
 split_line(struct fp_ingest_job *job, struct chunk *c, const char *line, size_t len, long lineno)
 {
-	struct split_ctx sc = { job, c };
+	struct split_ctx sc = { job, c, lineno };
 	int n = fp_jsplit_feed(job->split, line, len, lineno, split_emit, &sc);
 
 	if (n < 0)
@@ -508,7 +513,7 @@ out:
 static bool
 at_end(struct fp_ingest_job *job, struct chunk *c)
 {
-	struct split_ctx sc = { job, c };
+	struct split_ctx sc = { job, c, 0 };
 
 	if (job->sniff_lines > 0) {
 		int r = sniff(job, c, "", 0, job->sniff_line, true);
@@ -520,6 +525,7 @@ at_end(struct fp_ingest_job *job, struct chunk *c)
 		if (r == SNIFF_DONE && !maybe_split(job, c))
 			return false;
 	}
+	sc.line = job->next_line; /* past the last line */
 	return job->split == NULL || fp_jsplit_finish(job->split, split_emit, &sc) >= 0;
 }
 
@@ -676,7 +682,8 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 		int r;
 
 		lerr.code = FP_OK;
-		if (lineno <= c->replay) {
+		/* (a split chunk holds only records that ended after the replay) */
+		if (!c->split && lineno <= c->replay) {
 			/*
 			 * Counted when the file was shorter.  A reader that keeps
 			 * state (a CSV header, a record over several lines) still
@@ -686,7 +693,8 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 				ie++;
 				continue;
 			}
-			p += len;
+			if (len > 0)
+				p += len;
 			if (c->rd == NULL || c->rd->parallel || is_blank(line, len))
 				continue;
 			fp_arena_reset(&w->arena);
@@ -701,7 +709,8 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 			keep_reject(c, ing, &c->ierr[ie++].err, lineno);
 			continue;
 		}
-		p += len;
+		if (len > 0) /* an empty chunk has no buffer */
+			p += len;
 		if (is_blank(line, len)) {
 			n.skip[FP_SKIP_BLANK]++;
 			n.skipped++;

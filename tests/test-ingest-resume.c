@@ -170,6 +170,50 @@ START_TEST(test_resume_keeps_reader_state)
 }
 END_TEST
 
+/*
+ * A JSON document that grew (objects over many lines, as jq prints them),
+ * read the first time while an object was still being written: that object
+ * was rejected as cut off then, and is read whole now.
+ */
+START_TEST(test_resume_document)
+{
+	char *lines = fp_read_file(fp_testdata("gke/policy_action.log"), NULL);
+	struct fp_db *db = fp_test_db("t.db");
+	struct fp_ingest_stats a, b;
+	struct fp_buf doc;
+	size_t cut = 0;
+	int k = 0;
+
+	/* each record as "{", its members, "}" */
+	fp_buf_init(&doc);
+	for (const char *p = lines; *p != '\0'; k++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+		ck_assert_int_eq(p[0], '{');
+		fp_buf_adds(&doc, "{\n  ");
+		if (k == 2) /* inside the third object */
+			cut = doc.len;
+		fp_buf_add(&doc, p + 1, len - 2);
+		fp_buf_adds(&doc, "\n}\n");
+		p += len + (nl != NULL);
+	}
+	ck_assert_int_ge(k, 3);
+	grow(db, "grow.json", doc.data, cut, &a, &b);
+	ck_assert_str_eq(a.format, "gke");
+	ck_assert_uint_eq(a.records, 2);
+	ck_assert_uint_eq(a.rejected, 1);
+	/* cut inside line 8: the splitter is given all of it again */
+	ck_assert_uint_eq(b.resumed_lines, 8);
+	ck_assert_uint_eq(b.records, (uint64_t)k - 2);
+	assert_same_as_whole(db, doc.data);
+	fp_buf_done(&doc);
+	free(lines);
+	fp_db_close(db);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 /* A file that only starts like a stored one is read whole. */
 START_TEST(test_resume_needs_the_whole_prefix)
 {
@@ -207,6 +251,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_resume_after_whole_lines);
 	tcase_add_test(tc, test_resume_inside_a_line);
 	tcase_add_test(tc, test_resume_keeps_reader_state);
+	tcase_add_test(tc, test_resume_document);
 	tcase_add_test(tc, test_resume_needs_the_whole_prefix);
 	suite_add_tcase(s, tc);
 	return s;
