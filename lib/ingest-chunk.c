@@ -484,7 +484,8 @@ start_split(struct fp_ingest_job *job, struct chunk *c)
 			goto out;
 	}
 	c->n_records = from;
-	c->counts.lines += from;
+	for (size_t i = 0; i < from; i++)
+		c->counts.lines += c->first_line + (long)i > job->replay;
 	p = text;
 	for (size_t k = 0; k < n; k++) {
 		long lineno = c->first_line + (long)(from + k);
@@ -682,8 +683,9 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 		int r;
 
 		lerr.code = FP_OK;
-		/* (a split chunk holds only records that ended after the replay) */
-		if (!c->split && lineno <= c->replay) {
+		/* A split chunk holds records only if they ended after the
+		 * replay; its blank lines and input errors are lines. */
+		if (lineno <= c->replay && (!c->split || is_blank(line, len))) {
 			/*
 			 * Counted when the file was shorter.  A reader that keeps
 			 * state (a CSV header, a record over several lines) still

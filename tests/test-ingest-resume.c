@@ -184,8 +184,9 @@ START_TEST(test_resume_document)
 	size_t cut = 0;
 	int k = 0;
 
-	/* each record as "{", its members, "}" */
+	/* a blank line, then each record as "{", its members, "}" */
 	fp_buf_init(&doc);
+	fp_buf_adds(&doc, "\n");
 	for (const char *p = lines; *p != '\0'; k++) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
@@ -203,8 +204,9 @@ START_TEST(test_resume_document)
 	ck_assert_str_eq(a.format, "gke");
 	ck_assert_uint_eq(a.records, 2);
 	ck_assert_uint_eq(a.rejected, 1);
-	/* cut inside line 8: the splitter is given all of it again */
-	ck_assert_uint_eq(b.resumed_lines, 8);
+	/* cut inside line 9: the splitter is given all of it again */
+	ck_assert_uint_eq(b.resumed_lines, 9);
+	ck_assert_uint_eq(a.lines + b.lines, (uint64_t)(3 * k + 1)); /* each line once */
 	ck_assert_uint_eq(b.records, (uint64_t)k - 2);
 	assert_same_as_whole(db, doc.data);
 	fp_buf_done(&doc);
