@@ -20,9 +20,10 @@ static const char usage_text[] =
 	"\n"
 	"Read flow logs and store their connections in the database, folded into\n"
 	"distinct tuples per minute.  FILE is a path, '-' for standard input; gzip is\n"
-	"recognised by its content.  A file already ingested (same content) is skipped.\n"
-	"Each bad line is reported as FILE:LINE: reason, kept in the database, and\n"
-	"skipped.\n"
+	"recognised by its content; JSON lines, or a JSON array or objects printed over\n"
+	"many lines.  A file already ingested (same content) is skipped; one that grew\n"
+	"since is read from where it ended.  Each bad line is reported as FILE:LINE:\n"
+	"reason, kept in the database, and skipped.\n"
 	"\n"
 	FP_CLI_CONFIG_HELP
 	"  -d, --db DB           database file (default: flowpol.db)\n"
