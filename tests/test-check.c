@@ -167,6 +167,25 @@ START_TEST(test_check_churn_is_exact)
 }
 END_TEST
 
+/* The other scenarios the golden cases run: one traffic written in every
+ * format (GKE names pods, the inventory gives their labels), a rollout,
+ * two workloads sharing app=redis, and the first week of the weekly job. */
+START_TEST(test_check_scenarios_are_exact)
+{
+	static const char *const scenario[] = { "scenario/hubble.jsonl", NULL };
+	static const char *const gke[] = { "scenario/gke-policy_action.log", NULL };
+	static const char *const rollout[] = { "golden/rollout/input.jsonl", NULL };
+	static const char *const redis[] = { "golden/redis-roles/input.jsonl", NULL };
+	static const char *const weekly[] = { "weekly/week1.jsonl", NULL };
+
+	assert_exact(scenario, NULL);
+	assert_exact(gke, "scenario/pods.json");
+	assert_exact(rollout, NULL);
+	assert_exact(redis, NULL);
+	assert_exact(weekly, NULL);
+}
+END_TEST
+
 START_TEST(test_check_names_the_denying_side)
 {
 	static const char *const logs[] = { "demo/*.jsonl*", NULL };
@@ -225,6 +244,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_check_demo_is_exact);
 	tcase_add_test(tc, test_check_bookinfo_is_exact);
 	tcase_add_test(tc, test_check_churn_is_exact);
+	tcase_add_test(tc, test_check_scenarios_are_exact);
 	tcase_add_test(tc, test_check_names_the_denying_side);
 	suite_add_tcase(s, tc);
 	return s;
