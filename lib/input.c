@@ -136,7 +136,7 @@ fp_input_open(struct fp_input **out, const char *path, struct fp_err *err)
 		return FP_EIO;
 	}
 	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fp_err_set(err, FP_EIO, path, 0, 0, "is a directory");
+		fp_err_set(err, FP_EIO, path, 0, 0, "is a directory: name the logs in it (\"%s/*\")", path);
 		fp_input_close(in);
 		return FP_EIO;
 	}

@@ -170,7 +170,13 @@ START_TEST(test_input_open_errors)
 	fp_err_clear(&err);
 	ck_assert_int_eq(fp_input_open(&in, fp_tmpdir(), &err), FP_EIO);
 	ck_assert_ptr_null(in);
-	fp_assert_err(&err, FP_EIO, fp_tmpdir(), 0, 0, "is a directory");
+	{
+		char want[4200];
+
+		snprintf(want, sizeof(want), "is a directory: name the logs in it (\"%s/*\")",
+			 fp_tmpdir());
+		fp_assert_err(&err, FP_EIO, fp_tmpdir(), 0, 0, want);
+	}
 	fp_tmpdir_cleanup();
 }
 END_TEST
