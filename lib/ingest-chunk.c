@@ -395,7 +395,7 @@ note_line(struct chunk *c, long lineno)
 struct split_ctx {
 	struct fp_ingest_job *job;
 	struct chunk *c;
-	long line; /* being fed: the records given end on it */
+	bool eof; /* records given now were left open by the file's end */
 };
 
 static int
@@ -404,9 +404,12 @@ split_emit(void *ctx, const char *text, size_t len, long line)
 	struct split_ctx *sc = ctx;
 	struct fp_err e;
 
-	/* Complete before the file grew, it was counted then.  (One still open
-	 * then was rejected as cut off, and is read whole now.) */
-	if (sc->line <= sc->job->replay)
+	/*
+	 * Complete before the file grew, it was counted then: the splitter
+	 * gives the same records from the same bytes, in order.  One still
+	 * open then was rejected as cut off, and is read whole now.
+	 */
+	if (!sc->eof && sc->job->split_records++ < sc->job->replay_records)
 		return 0;
 	if (text == NULL) {
 		e.code = FP_OK;
@@ -424,7 +427,7 @@ split_emit(void *ctx, const char *text, size_t len, long line)
 static bool
 split_line(struct fp_ingest_job *job, struct chunk *c, const char *line, size_t len, long lineno)
 {
-	struct split_ctx sc = { job, c, lineno };
+	struct split_ctx sc = { job, c, false };
 	int n = fp_jsplit_feed(job->split, line, len, lineno, split_emit, &sc);
 
 	if (n < 0)
@@ -442,64 +445,58 @@ split_line(struct fp_ingest_job *job, struct chunk *c, const char *line, size_t 
 }
 
 /*
- * The document sniff() read is for a reader of single lines: cut it, and
- * what follows, into records.  The lines already in the chunk are given to
- * the splitter again; input errors among them keep their place.
+ * A line fetch() could not read (too long, or damaged gzip data): a rejected
+ * line.  In a split document it is a line of its own, counted here, and
+ * left out when an earlier read of the file counted it.
+ */
+static bool
+input_error(struct fp_ingest_job *job, struct chunk *c, const struct fp_err *e, long lineno)
+{
+	if (!c->split)
+		return add_input_error(c, e) && add_record(c, 0);
+	job->next_line = lineno + 1;
+	if (lineno <= job->replay)
+		return true;
+	c->counts.lines++;
+	return add_input_error(c, e) && add_record(c, 0) && note_line(c, lineno);
+}
+
+/*
+ * The document sniff() read is to be cut into records: the chunk's lines so
+ * far (blank ones, then the document's first) are given to the splitter
+ * again, and input errors among them keep their place.
  */
 static bool
 start_split(struct fp_ingest_job *job, struct chunk *c)
 {
-	size_t from = job->sniff_rec, n = c->n_records - from, at = job->sniff_at;
-	char *text = malloc(c->len - at + 1);
+	size_t n = c->n_records, n_errs = c->n_ierr, e = 0;
+	char *text = malloc(c->len + 1);
 	uint32_t *lens = malloc((n + 1) * sizeof(*lens));
-	struct input_error *errs = NULL;
-	size_t ie = 0, n_errs, e = 0;
+	struct input_error *errs = malloc((n_errs + 1) * sizeof(*errs));
 	const char *p;
 	bool ok = false;
 
 	job->split = malloc(sizeof(*job->split));
 	if (job->split != NULL)
 		fp_jsplit_init(job->split);
-	if (text == NULL || lens == NULL || job->split == NULL)
+	if (text == NULL || lens == NULL || errs == NULL || job->split == NULL)
 		goto out;
-	memcpy(text, c->buf + at, c->len - at);
-	memcpy(lens, c->lens + from, n * sizeof(*lens));
-	while (ie < c->n_ierr && c->ierr[ie].index < from)
-		ie++;
-	n_errs = c->n_ierr - ie;
-	if (n_errs > 0) {
-		errs = malloc(n_errs * sizeof(*errs));
-		if (errs == NULL)
-			goto out;
-		memcpy(errs, c->ierr + ie, n_errs * sizeof(*errs));
-	}
-	c->n_ierr = ie;
-	/* the records before it: blank lines, one to a line */
-	c->n_records = from;
-	c->len = at;
+	if (c->len > 0)
+		memcpy(text, c->buf, c->len);
+	memcpy(lens, c->lens, n * sizeof(*lens));
+	memcpy(errs, c->ierr, n_errs * sizeof(*errs));
+	c->n_records = c->n_ierr = c->len = 0;
 	c->split = true;
-	for (size_t i = 0; i < from; i++) {
-		c->n_records = i + 1;
-		if (!note_line(c, c->first_line + (long)i))
-			goto out;
-	}
-	c->n_records = from;
-	for (size_t i = 0; i < from; i++)
-		c->counts.lines += c->first_line + (long)i > job->replay;
 	p = text;
 	for (size_t k = 0; k < n; k++) {
-		long lineno = c->first_line + (long)(from + k);
+		long lineno = c->first_line + (long)k;
 
-		if (e < n_errs && errs[e].index == from + k) {
-			if (!add_input_error(c, &errs[e++].err) || !add_record(c, 0) ||
-			    !note_line(c, lineno))
+		if (e < n_errs && errs[e].index == k) {
+			if (!input_error(job, c, &errs[e++].err, lineno))
 				goto out;
-			c->counts.lines++;
-			job->next_line = lineno + 1;
-			continue;
-		}
-		if (!split_line(job, c, p, lens[k], lineno))
+		} else if (!split_line(job, c, p, lens[k], lineno)) {
 			goto out;
+		}
 		p += lens[k];
 	}
 	ok = true;
@@ -514,7 +511,7 @@ out:
 static bool
 at_end(struct fp_ingest_job *job, struct chunk *c)
 {
-	struct split_ctx sc = { job, c, 0 };
+	struct split_ctx sc = { job, c, true };
 
 	if (job->sniff_lines > 0) {
 		int r = sniff(job, c, "", 0, job->sniff_line, true);
@@ -526,7 +523,6 @@ at_end(struct fp_ingest_job *job, struct chunk *c)
 		if (r == SNIFF_DONE && !maybe_split(job, c))
 			return false;
 	}
-	sc.line = job->next_line; /* past the last line */
 	return job->split == NULL || fp_jsplit_finish(job->split, split_emit, &sc) >= 0;
 }
 
@@ -557,13 +553,10 @@ fetch(void *ctx, void *slot)
 				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
 		} else if (r == FP_EINPUT) {
 			/* a line too long, or damaged gzip data: a rejected line */
-			if (!add_input_error(c, &lerr) || !add_record(c, 0) ||
-			    (c->split && !note_line(c, lineno))) {
+			if (!input_error(job, c, &lerr, lineno)) {
 				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
 				break;
 			}
-			if (c->split)
-				c->counts.lines++;
 		} else if (r < 0) {
 			fatal(c, r, &lerr);
 		} else if (c->split) {
@@ -683,9 +676,8 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 		int r;
 
 		lerr.code = FP_OK;
-		/* A split chunk holds records only if they ended after the
-		 * replay; its blank lines and input errors are lines. */
-		if (lineno <= c->replay && (!c->split || is_blank(line, len))) {
+		/* (fetch() leaves out of a split chunk what was counted) */
+		if (!c->split && lineno <= c->replay) {
 			/*
 			 * Counted when the file was shorter.  A reader that keeps
 			 * state (a CSV header, a record over several lines) still
@@ -718,6 +710,8 @@ parse(const struct fp_ingest *ing, struct worker *w, struct chunk *c)
 			n.skipped++;
 			continue;
 		}
+		if (c->rd == NULL)
+			continue; /* the file failed before its format was known */
 		fp_arena_reset(&w->arena);
 		r = c->rd->parse(w->state, &flow, &skip, &w->arena, line, len, &lerr);
 		if (r == FP_READ_FLOW) {

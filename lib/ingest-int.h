@@ -54,6 +54,9 @@ struct fp_ingest_job {
 	bool known_fp;                    /* stats->fingerprint is known already */
 	long next_line;                   /* number of the next line to fetch */
 	long replay;                      /* lines an earlier source counted */
+	/* In a split document: the records an earlier source saw complete
+	 * (skipped again), and those complete so far in this read. */
+	uint64_t replay_records, split_records;
 	struct fp_err err;                /* why the file stopped */
 };
 

@@ -155,6 +155,7 @@ commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stat
 	src.resumed_bytes = stats->resumed_bytes;
 	src.resumed_lines = stats->resumed_lines;
 	src.head = stats->head[0] != '\0' ? stats->head : NULL;
+	src.split_records = stats->split_records;
 	src.lines = stats->lines;
 	src.records = stats->records;
 	src.connections = stats->connections;
@@ -293,8 +294,8 @@ prefingerprint(struct fp_ingest_job *job, struct fp_err *err)
  * source holds whole: the lines those bytes held were counted, and only the
  * ones after are.  A gzip file is not resumed: appending does not grow one.
  * Only sources that start with the same 4 KiB are candidates (or are
- * shorter: reading them costs no more); the 16 longest are tried, longest
- * first, each at the cost of a read of its length.
+ * shorter: reading them costs no more), tried longest first, each at the
+ * cost of a read of its length.
  */
 #define HEAD_BYTES 4096
 
@@ -317,9 +318,9 @@ find_prefix(struct fp_ingest_job *job, struct fp_err *err)
 	if (fp_db_prepare(job->ing->db, &st,
 			  "SELECT fingerprint, path, bytes + resumed_bytes AS size, "
 			  "lines + resumed_lines, EXISTS (SELECT 1 FROM rejects r "
-			  "WHERE r.source = s.id AND r.line = s.lines + s.resumed_lines) "
-			  "FROM sources s WHERE (head = ?1 OR size < ?3) "
-			  "AND size > 0 AND size < ?2 ORDER BY size DESC, id LIMIT 16",
+			  "WHERE r.source = s.id AND r.line = s.lines + s.resumed_lines), "
+			  "split_records FROM sources s WHERE (head = ?1 OR size < ?3) "
+			  "AND size > 0 AND size < ?2 ORDER BY size DESC, id",
 			  err) < 0)
 		return FP_EDB;
 	sqlite3_bind_text(st, 1, job->stats->head, -1, SQLITE_STATIC);
@@ -329,22 +330,25 @@ find_prefix(struct fp_ingest_job *job, struct fp_err *err)
 		uint64_t n = (uint64_t)sqlite3_column_int64(st, 2);
 		long lines = (long)sqlite3_column_int64(st, 3);
 
-		if (n == tried)
-			continue; /* the same bytes, already not a match */
-		tried = n;
-		r = fp_input_prefix_fingerprint(job->in, n, fp, err);
-		if (r < 0)
-			return r;
-		if (r == 0 || strcmp(fp, (const char *)sqlite3_column_text(st, 0)) != 0)
+		/* sources of one size share the prefix read, not its verdict */
+		if (n != tried) {
+			r = fp_input_prefix_fingerprint(job->in, n, fp, err);
+			if (r < 0)
+				return r;
+			tried = r == 1 ? n : 0;
+		}
+		if (tried != n || strcmp(fp, (const char *)sqlite3_column_text(st, 0)) != 0)
 			continue;
 		/*
 		 * The earlier read ended inside a line still being written.
 		 * Rejected then, it is read whole now; counted then (it was
-		 * complete but for its newline), it is not counted again.
+		 * complete but for its newline), it is not counted again.  (A
+		 * JSON document is resumed by its records, not its lines.)
 		 */
 		if (fp_input_byte_at(job->in, n - 1) != '\n' && sqlite3_column_int(st, 4) != 0)
 			lines--;
 		job->replay = lines;
+		job->replay_records = (uint64_t)sqlite3_column_int64(st, 5);
 		job->stats->resumed_bytes = n;
 		job->stats->resumed_lines = (uint64_t)lines;
 		snprintf(job->stats->resumed_of, sizeof(job->stats->resumed_of), "%s",
@@ -396,6 +400,7 @@ fp_ingest_file(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char 
 		goto out;
 	}
 	stats->bytes = fp_input_raw_offset(job.in) - stats->resumed_bytes;
+	stats->split_records = job.split_records;
 	if (!job.known_fp)
 		fp_input_fingerprint(job.in, stats->fingerprint);
 	r = commit_file(ing, job.tab, stats, path, job.parked[0] != '\0' ? job.parked : NULL,

@@ -66,6 +66,7 @@ struct fp_ingest_stats {
 	uint64_t resumed_bytes, resumed_lines;
 	char resumed_of[256];
 	char head[FP_FINGERPRINT_BUFSZ]; /* of the first 4 KiB of a plain file, or "" */
+	uint64_t split_records; /* a JSON document's records, complete at its end */
 	uint64_t tuples;        /* distinct tuples written */
 	int64_t first, last;    /* times of the oldest and newest flow */
 };

@@ -371,8 +371,8 @@ fp_store_source(struct fp_db *db, const struct fp_store_source *src,
 	if (fp_db_prepare(db, &st,
 			  "INSERT INTO sources(fingerprint, path, format, bytes, lines, records, "
 			  "connections, skipped, skipped_detail, rejected, first_seen, last_seen, "
-			  "resumed_bytes, resumed_lines, head) "
-			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  "resumed_bytes, resumed_lines, head, split_records) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			  err) < 0)
 		return FP_EDB;
 	sqlite3_bind_text(st, 1, src->fingerprint, -1, SQLITE_STATIC);
@@ -393,6 +393,7 @@ fp_store_source(struct fp_db *db, const struct fp_store_source *src,
 	sqlite3_bind_int64(st, 14, (int64_t)src->resumed_lines);
 	if (src->head != NULL)
 		sqlite3_bind_text(st, 15, src->head, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 16, (int64_t)src->split_records);
 	if (fp_db_step(db, st, err) < 0)
 		return FP_EDB;
 	id = sqlite3_last_insert_rowid(fp_db_handle(db));

@@ -21,6 +21,7 @@ struct fp_store_source {
 	/* the file's first bytes and lines, counted by an earlier source */
 	uint64_t resumed_bytes, resumed_lines;
 	const char *head; /* fingerprint of the first 4 KiB, or NULL */
+	uint64_t split_records; /* records of a JSON document complete in it */
 	const char *skipped_detail; /* JSON object text */
 	int64_t first, last;        /* INT64_MAX / INT64_MIN when no flow */
 };

@@ -10,3 +10,7 @@ ALTER TABLE sources ADD COLUMN resumed_lines INTEGER NOT NULL DEFAULT 0;
 -- so a folder of new logs is not read once per stored one.  NULL for gzip
 -- and standard input, which are never resumed.
 ALTER TABLE sources ADD COLUMN head TEXT;
+-- A JSON document (an array, objects over many lines) is cut into records:
+-- how many were complete at the file's end.  A resume skips that many, which
+-- holds wherever the earlier read stopped, even inside a line.
+ALTER TABLE sources ADD COLUMN split_records INTEGER NOT NULL DEFAULT 0;

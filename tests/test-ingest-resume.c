@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,97 @@ START_TEST(test_resume_document)
 }
 END_TEST
 
+/* @lines (JSON lines) as one JSON array: on one line, or one record a line. */
+static char *
+as_array(const char *lines, bool one_line)
+{
+	struct fp_buf b;
+
+	fp_buf_init(&b);
+	fp_buf_adds(&b, one_line ? "[" : "[\n");
+	for (const char *p = lines; *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+		if (b.len > 2)
+			fp_buf_adds(&b, one_line ? "," : ",\n");
+		/* "{" and "}" on lines of their own, as pretty printers do */
+		if (!one_line)
+			fp_buf_adds(&b, "  {\n    ");
+		fp_buf_add(&b, one_line ? p : p + 1, one_line ? len : len - 2);
+		if (!one_line)
+			fp_buf_adds(&b, "\n  }");
+		p += len + (nl != NULL);
+	}
+	fp_buf_adds(&b, one_line ? "]\n" : "\n]\n");
+	return fp_buf_steal(&b);
+}
+
+/*
+ * A JSON array read while it was being written, cut anywhere (inside the
+ * one line of a compact array; in the indentation before a record's
+ * closing brace): the records complete then are not counted again, the one
+ * left open is read whole.
+ */
+START_TEST(test_resume_array_cut_anywhere)
+{
+	char *lines = fp_read_file(fp_testdata("gke/policy_action.log"), NULL);
+
+	for (int one_line = 0; one_line < 2; one_line++) {
+		char *doc = as_array(lines, one_line);
+		struct fp_db *db = fp_test_db("t.db");
+		struct fp_ingest_stats a, b;
+		/* the end of the second record */
+		const char *end = strstr(doc, one_line ? "},{" : "\n  }");
+		size_t cut;
+
+		ck_assert_ptr_nonnull(end);
+		end = strstr(end + 1, one_line ? "},{" : "\n  }");
+		ck_assert_ptr_nonnull(end);
+		/* one_line: inside the third record, on the array's one line;
+		 * else in the indentation before the second's "}" */
+		cut = (size_t)(end - doc) + (one_line ? 5 : 2);
+		grow(db, "array.json", doc, cut, &a, &b);
+		ck_assert_str_eq(a.format, "gke");
+		ck_assert_uint_eq(a.rejected, 1);
+		ck_assert_uint_eq(a.split_records, (uint64_t)(one_line ? 2 : 1));
+		ck_assert_uint_eq(b.rejected, 0);
+		assert_same_as_whole(db, doc);
+		fp_db_close(db);
+		free(doc);
+		fp_tmpdir_cleanup();
+	}
+	free(lines);
+}
+END_TEST
+
+/* Stored sources of the same size: the one the file grew from is found. */
+START_TEST(test_resume_among_same_sizes)
+{
+	char *text = fp_read_file(fp_testdata("gke/policy_action.log"), NULL);
+	char *other = strdup(text);
+	struct fp_db *db = fp_test_db("t.db");
+	struct fp_ingest_stats a, b, c;
+	const char *cut = strchr(strchr(text, '\n') + 1, '\n') + 1;
+	char *head;
+
+	ck_assert_ptr_nonnull(other);
+	/* the same two first lines, but for one digit */
+	*strpbrk(other, "0123456789") ^= 1;
+	other[cut - text] = '\0';
+	ck_assert_int_eq(ingest(db, fp_write_file(fp_tmpdir(), "other.log", other), &a), 0);
+	head = strndup(text, (size_t)(cut - text));
+	grow(db, "grow.log", text, strlen(head), &b, &c);
+	ck_assert_uint_eq(c.resumed_bytes, strlen(head));
+	ck_assert_str_eq(c.resumed_of + strlen(c.resumed_of) - 9, "/grow.log");
+	free(head);
+	free(other);
+	free(text);
+	fp_db_close(db);
+	fp_tmpdir_cleanup();
+}
+END_TEST
+
 /* A file that only starts like a stored one is read whole. */
 START_TEST(test_resume_needs_the_whole_prefix)
 {
@@ -254,6 +346,8 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_resume_inside_a_line);
 	tcase_add_test(tc, test_resume_keeps_reader_state);
 	tcase_add_test(tc, test_resume_document);
+	tcase_add_test(tc, test_resume_array_cut_anywhere);
+	tcase_add_test(tc, test_resume_among_same_sizes);
 	tcase_add_test(tc, test_resume_needs_the_whole_prefix);
 	suite_add_tcase(s, tc);
 	return s;
