@@ -379,9 +379,17 @@ skip_line(struct fp_input *in, struct fp_err *err)
 	}
 }
 
+/* @s: the line's first bytes, to say what to do with a JSON array. */
 static int
-too_long(struct fp_input *in, struct fp_err *err)
+too_long(struct fp_input *in, const char *s, size_t n, struct fp_err *err)
 {
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	if (n > 0 && *s == '[')
+		return fp_err_set(err, FP_EINPUT, in->name, in->lineno, 0,
+				  "a JSON array on one line longer than %u bytes: skipped; "
+				  "write one record a line (jq -c '.[]') or pretty-print it",
+				  FP_INPUT_MAX_LINE);
 	return fp_err_set(err, FP_EINPUT, in->name, in->lineno, 0,
 			  "line longer than %u bytes: skipped", FP_INPUT_MAX_LINE);
 }
@@ -409,7 +417,7 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 				n--;
 			*lineno = ++in->lineno;
 			if (n > FP_INPUT_MAX_LINE)
-				return too_long(in, err);
+				return too_long(in, s, n, err);
 			*line = s;
 			*len = n;
 			return 1;
@@ -420,15 +428,20 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 		if (r < 0)
 			return fp_err_nomem(err);
 		if (r == 1) {
+			char head[64];
+			size_t hn = in->end - in->start < sizeof(head) ? in->end - in->start
+								       : sizeof(head);
+
 			/* Skip first: damage found on the way (a gzip bomb is
 			 * one endless line) is the better message. */
+			memcpy(head, in->buf + in->start, hn);
 			in->start = in->end = 0;
 			if (skip_line(in, err) < 0) {
 				*lineno = ++in->lineno;
 				return FP_EINPUT;
 			}
 			*lineno = ++in->lineno;
-			too_long(in, err);
+			too_long(in, head, hn, err);
 			return FP_EINPUT;
 		}
 		r = decode_more(in, err);

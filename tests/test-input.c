@@ -372,7 +372,7 @@ END_TEST
 START_TEST(test_input_long_line)
 {
 	size_t big = FP_INPUT_MAX_LINE + 1, huge = FP_INPUT_MAX_LINE + 100;
-	char *data = malloc(big + huge + 32), msg[64];
+	char *data = malloc(big + huge + 32), msg[160];
 	struct fp_input *in;
 	struct fp_err err = { 0 };
 	const char *line, *path;
@@ -387,7 +387,9 @@ START_TEST(test_input_long_line)
 	at += big;
 	memcpy(data + at, "\nmid\n", 5);
 	at += 5;
+	/* an array on one line: the message says what to do with it */
 	memset(data + at, 'z', huge);
+	memcpy(data + at, "  [", 3);
 	at += huge;
 	memcpy(data + at, "\r\nnext\n", 7);
 	at += 7;
@@ -403,7 +405,12 @@ START_TEST(test_input_long_line)
 	fp_err_clear(&err);
 	ck_assert_int_eq(fp_input_next_line(in, &line, &len, &n, &err), FP_EINPUT);
 	ck_assert_int_eq(n, 4);
+	snprintf(msg, sizeof(msg),
+		 "a JSON array on one line longer than %u bytes: skipped; write one record a "
+		 "line (jq -c '.[]') or pretty-print it",
+		 FP_INPUT_MAX_LINE);
 	fp_assert_err(&err, FP_EINPUT, path, 4, 0, msg);
+	snprintf(msg, sizeof(msg), "line longer than %u bytes: skipped", FP_INPUT_MAX_LINE);
 	expect_line(in, "next", 5);
 	expect_end(in);
 	fp_input_close(in);
