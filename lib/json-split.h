@@ -18,8 +18,8 @@
 #include "lib/util-buf.h"
 
 /*
- * A record, in order: its text (line breaks kept, so a JSON parser's
- * line numbers count from @line), or NULL with @len its size when it was
+ * A record, in order, with the line it starts on: its text (line breaks
+ * kept: they are JSON whitespace), or NULL with @len its size when it was
  * longer than FP_INPUT_MAX_LINE and dropped.  Return < 0 to stop.
  */
 typedef int (*fp_jsplit_emit)(void *ctx, const char *text, size_t len, long line);
