@@ -484,7 +484,8 @@ start_split(struct fp_ingest_job *job, struct chunk *c)
 	if (c->len > 0)
 		memcpy(text, c->buf, c->len);
 	memcpy(lens, c->lens, n * sizeof(*lens));
-	memcpy(errs, c->ierr, n_errs * sizeof(*errs));
+	if (n_errs > 0) /* c->ierr is NULL until the first */
+		memcpy(errs, c->ierr, n_errs * sizeof(*errs));
 	c->n_records = c->n_ierr = c->len = 0;
 	c->split = true;
 	p = text;
