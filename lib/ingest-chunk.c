@@ -508,6 +508,27 @@ out:
 	return ok;
 }
 
+/*
+ * The last line of a plain file that is still being written may be cut:
+ * "...,5201,6" would read as a flow to another port, "ACCEPT O" as no flow.
+ * A JSON object cut short is invalid, and one missing only its newline is
+ * whole, so those are read (and a JSON document is resumed by its whole
+ * records); a line of text is not, until the file grows (resume reads it
+ * whole then).  Standard input and gzip cannot grow.
+ */
+static bool
+cut_off(const struct fp_ingest_job *job, const char *line, size_t len)
+{
+	size_t i = 0;
+
+	if (!fp_input_unterminated(job->in) || fp_input_raw_size(job->in) == 0 ||
+	    fp_input_is_gzip(job->in))
+		return false;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return i < len && !strchr("{}[]", line[i]);
+}
+
 /* The end of the file: a document still being sniffed, a record still open. */
 static bool
 at_end(struct fp_ingest_job *job, struct chunk *c)
@@ -560,6 +581,15 @@ fetch(void *ctx, void *slot)
 			}
 		} else if (r < 0) {
 			fatal(c, r, &lerr);
+		} else if (!c->split && cut_off(job, line, len)) {
+			fp_err_set(&lerr, FP_EINPUT, fp_input_name(job->in), lineno, 0,
+				   "the last line has no newline and may still be being written: "
+				   "not read (it is when the file grows; end a complete file with "
+				   "a newline)");
+			if (!input_error(job, c, &lerr, lineno)) {
+				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });
+				break;
+			}
 		} else if (c->split) {
 			if (!split_line(job, c, line, len, lineno)) {
 				fatal(c, FP_ENOMEM, &(struct fp_err){ .code = FP_ENOMEM, .text = "out of memory" });

@@ -57,6 +57,10 @@ struct fp_ingest_job {
 	/* In a split document: the records an earlier source saw complete
 	 * (skipped again), and those complete so far in this read. */
 	uint64_t replay_records, split_records;
+	/* The earlier source's last line, rejected as cut off, read whole now:
+	 * no longer counted there (fingerprint, line; "" when none). */
+	char unreject_fp[FP_FINGERPRINT_BUFSZ];
+	long unreject_line;
 	struct fp_err err;                /* why the file stopped */
 };
 

@@ -135,10 +135,13 @@ skipped_json(struct fp_buf *out, const struct fp_ingest_stats *stats)
 
 /* Store what is left in memory, merge what was parked, record the source. */
 static int
-commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stats *stats,
-	    const char *path, const char *parked, const struct fp_ingest_rejects *rej,
-	    struct fp_err *err)
+commit_file(struct fp_ingest_job *job, const char *path, struct fp_err *err)
 {
+	struct fp_ingest *ing = job->ing;
+	struct fp_flowtab *tab = job->tab;
+	struct fp_ingest_stats *stats = job->stats;
+	const char *parked = job->parked[0] != '\0' ? job->parked : NULL;
+	const struct fp_ingest_rejects *rej = &job->rej;
 	struct fp_store_source src = { 0 };
 	struct fp_buf detail;
 	int r;
@@ -183,6 +186,8 @@ commit_file(struct fp_ingest *ing, struct fp_flowtab *tab, struct fp_ingest_stat
 			r = fp_store_tuples(ing->db, tab, stats->fingerprint, false, err);
 		if (r == 0)
 			r = fp_store_source(ing->db, &src, rej->v, rej->n, err);
+		if (r == 0 && job->unreject_fp[0] != '\0')
+			r = fp_store_unreject(ing->db, job->unreject_fp, job->unreject_line, err);
 	}
 	if (r == 0)
 		r = fp_db_commit(ing->db, err);
@@ -345,8 +350,11 @@ find_prefix(struct fp_ingest_job *job, struct fp_err *err)
 		 * complete but for its newline), it is not counted again.  (A
 		 * JSON document is resumed by its records, not its lines.)
 		 */
-		if (fp_input_byte_at(job->in, n - 1) != '\n' && sqlite3_column_int(st, 4) != 0)
-			lines--;
+		if (fp_input_byte_at(job->in, n - 1) != '\n' && sqlite3_column_int(st, 4) != 0) {
+			snprintf(job->unreject_fp, sizeof(job->unreject_fp), "%s",
+				 (const char *)sqlite3_column_text(st, 0));
+			job->unreject_line = lines--;
+		}
 		job->replay = lines;
 		job->replay_records = (uint64_t)sqlite3_column_int64(st, 5);
 		job->stats->resumed_bytes = n;
@@ -403,8 +411,7 @@ fp_ingest_file(struct fp_ingest *ing, struct fp_ingest_stats *stats, const char 
 	stats->split_records = job.split_records;
 	if (!job.known_fp)
 		fp_input_fingerprint(job.in, stats->fingerprint);
-	r = commit_file(ing, job.tab, stats, path, job.parked[0] != '\0' ? job.parked : NULL,
-			&job.rej, err);
+	r = commit_file(&job, path, err);
 out:
 	if (r < 0 && job.parked[0] != '\0' && fp_db_begin(ing->db, NULL) == 0) {
 		/* Best effort: parked rows of a failed file are useless, and so

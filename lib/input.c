@@ -47,6 +47,7 @@ struct fp_input {
 	size_t cap, start, end;
 	bool eof;
 	bool damaged;
+	bool unterminated; /* the line last returned had no newline */
 	const char *pending_damage; /* found after good bytes: reported once they are read */
 	long lineno;
 };
@@ -413,6 +414,7 @@ fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long *li
 
 			n = nl != NULL ? (size_t)(nl - s) : in->end - in->start;
 			in->start += n + (nl != NULL);
+			in->unterminated = nl == NULL;
 			if (n > 0 && s[n - 1] == '\r')
 				n--;
 			*lineno = ++in->lineno;
@@ -515,4 +517,10 @@ fp_input_byte_at(struct fp_input *in, uint64_t offset)
 		n = pread(in->fd, &c, 1, (off_t)offset);
 	while (n < 0 && errno == EINTR);
 	return n == 1 ? c : -1;
+}
+
+bool
+fp_input_unterminated(const struct fp_input *in)
+{
+	return in->unterminated;
 }

@@ -63,6 +63,10 @@ int fp_input_next_line(struct fp_input *in, const char **line, size_t *len, long
  */
 int fp_input_prefix_fingerprint(struct fp_input *in, uint64_t size,
 				char out[FP_FINGERPRINT_BUFSZ], struct fp_err *err);
+/* True when the line fp_input_next_line() last returned had no newline:
+ * the file's last line, complete or still being written. */
+bool fp_input_unterminated(const struct fp_input *in);
+
 /* The raw byte at @offset of a regular file (the position stays), or -1. */
 int fp_input_byte_at(struct fp_input *in, uint64_t offset);
 

@@ -87,6 +87,30 @@ fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *
 }
 
 int
+fp_store_unreject(struct fp_db *db, const char *fingerprint, long line, struct fp_err *err)
+{
+	static const char *const sql[] = {
+		"UPDATE sources SET lines = lines - 1, rejected = rejected - 1 "
+		"WHERE fingerprint = ?1 AND EXISTS (SELECT 1 FROM rejects r "
+		"WHERE r.source = sources.id AND r.line = ?2)",
+		"DELETE FROM rejects WHERE line = ?2 AND source = "
+		"(SELECT id FROM sources WHERE fingerprint = ?1)",
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		_cleanup_stmt_ sqlite3_stmt *st = NULL;
+
+		if (fp_db_prepare(db, &st, sql[i], err) < 0)
+			return FP_EDB;
+		sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, line);
+		if (fp_db_step(db, st, err) < 0)
+			return FP_EDB;
+	}
+	return 0;
+}
+
+int
 fp_store_drop_unused_endpoints(struct fp_db *db, struct fp_err *err)
 {
 	return fp_db_exec(db,

@@ -46,6 +46,13 @@ int fp_store_find_source(struct fp_db *db, const char *fingerprint, char *path_o
 int fp_store_drop_staging(struct fp_db *db, const char *fingerprint, struct fp_err *err);
 
 /*
+ * The source @fingerprint's line @line was rejected as cut off, and a longer
+ * read of the file reads it whole: that source no longer counts it.  0 or
+ * FP_EDB.
+ */
+int fp_store_unreject(struct fp_db *db, const char *fingerprint, long line, struct fp_err *err);
+
+/*
  * Delete the endpoints no row of flows or main.staging names: those an
  * older flowpol's spill wrote before its ingest failed or was killed.  (A
  * spill now parks its endpoints in TEMP tables with its rows; they reach

@@ -308,6 +308,46 @@ START_TEST(test_resume_among_same_sizes)
 }
 END_TEST
 
+/*
+ * A line of text cut while it was written ("...,5201,6" of "...,5201,6,...")
+ * could read as another flow: it is not read until the file grows, then read
+ * whole, and the earlier source no longer counts it as rejected.
+ */
+START_TEST(test_resume_text_cut_mid_line)
+{
+	static const char *const files[] = { "native/flows.csv", "theia/flows.csv",
+					     "vpc/vpc-flow-default-v2.log" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *text = fp_read_file(fp_testdata(files[i]), NULL);
+		struct fp_db *db = fp_test_db("t.db");
+		struct fp_ingest_stats a, b;
+		const char *third = strchr(strchr(text, '\n') + 1, '\n') + 1;
+		/* in the middle of the third line */
+		size_t cut = (size_t)(third - text) + (size_t)(strchr(third, '\n') - third) / 2;
+
+		grow(db, "cut.log", text, cut, &a, &b);
+		ck_assert_uint_eq(a.rejected, 1);
+		ck_assert_uint_eq(b.rejected, 0);
+		ck_assert_uint_eq(b.resumed_lines, 2);
+		assert_same_as_whole(db, text);
+		/* each line counted once, and nothing left rejected */
+		{
+			long long n = 0;
+
+			for (const char *p = text; *p != '\0'; p++)
+				n += *p == '\n';
+			ck_assert_int_eq(fp_test_query(db, "SELECT sum(lines) FROM sources"), n);
+		}
+		ck_assert_int_eq(fp_test_query(db, "SELECT sum(rejected) FROM sources"), 0);
+		ck_assert_int_eq(fp_test_query(db, "SELECT count(*) FROM rejects"), 0);
+		free(text);
+		fp_db_close(db);
+		fp_tmpdir_cleanup();
+	}
+}
+END_TEST
+
 /* A file that only starts like a stored one is read whole. */
 START_TEST(test_resume_needs_the_whole_prefix)
 {
@@ -348,6 +388,7 @@ fp_test_suite(void)
 	tcase_add_test(tc, test_resume_document);
 	tcase_add_test(tc, test_resume_array_cut_anywhere);
 	tcase_add_test(tc, test_resume_among_same_sizes);
+	tcase_add_test(tc, test_resume_text_cut_mid_line);
 	tcase_add_test(tc, test_resume_needs_the_whole_prefix);
 	suite_add_tcase(s, tc);
 	return s;
