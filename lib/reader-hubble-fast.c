@@ -91,10 +91,6 @@ str_is(const struct fp_jscan *js, uint32_t v, const char *lit)
 
 /* ---- endpoints ---- */
 
-struct ep_flags {
-	bool host, remote_node, world, apiserver, other, k8s;
-};
-
 static bool
 mem_is(const char *s, size_t len, const char *lit)
 {
@@ -103,7 +99,7 @@ mem_is(const char *s, size_t len, const char *lit)
 
 /* One "source:key=value" label; @keep stores pod labels in @ep. */
 static int
-label(struct fp_endpoint *ep, struct ep_flags *f, const char **ns_label, size_t *ns_label_len,
+label(struct fp_endpoint *ep, struct fp_hubble_ep_flags *f, const char **ns_label, size_t *ns_label_len,
       struct fp_arena *arena, const char *s, size_t len, bool keep)
 {
 	const char *colon = memchr(s, ':', len), *key, *eq;
@@ -210,7 +206,7 @@ endpoint(struct fp_endpoint *ep, const struct fp_jscan *js, uint32_t v,
 		FP_JSCAN_NAME("pod_name"), FP_JSCAN_NAME("identity"),
 		FP_JSCAN_NAME("workloads"),
 	};
-	struct ep_flags f = { 0 };
+	struct fp_hubble_ep_flags f = { 0 };
 	const char *ns = NULL, *ns_label = NULL, *pod = NULL;
 	size_t ns_len = 0, ns_label_len = 0, pod_len = 0, count = 0;
 	uint32_t obj, m[5], labels;
@@ -286,16 +282,7 @@ endpoint(struct fp_endpoint *ep, const struct fp_jscan *js, uint32_t v,
 		return workloads(ep, js, m[4], arena, keep);
 	}
 	ep->n_labels = 0;
-	if (f.apiserver)
-		ep->kind = FP_EP_APISERVER;
-	else if (f.host)
-		ep->kind = FP_EP_HOST;
-	else if (f.remote_node)
-		ep->kind = FP_EP_REMOTE_NODE;
-	else if (f.world)
-		ep->kind = FP_EP_WORLD;
-	else if (f.other)
-		ep->kind = FP_EP_OTHER;
+	fp_hubble__reserved_kind(ep, &f);
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * reader-hubble-int.h - the endpoint memo of the Hubble fast path
- * (lib/reader-hubble-memo.c, used by lib/reader-hubble-fast.c).  Internal to
- * lib/.
+ * (lib/reader-hubble-memo.c, used by lib/reader-hubble-fast.c), and what the
+ * fast path and the jansson reader share.  Internal to lib/.
  *
  * Endpoints are remembered by the bytes of their JSON object.  A capture
  * names the same few thousand pods over and over; the same bytes always give
@@ -13,10 +13,32 @@
 #ifndef FP_READER_HUBBLE_INT_H
 #define FP_READER_HUBBLE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lib/flow.h"
+
+/* What an endpoint's reserved labels and identity say it is, when it is not
+ * a pod: both Hubble readers gather these and conclude the same way. */
+struct fp_hubble_ep_flags {
+	bool host, remote_node, world, apiserver, other, k8s;
+};
+
+static inline void
+fp_hubble__reserved_kind(struct fp_endpoint *ep, const struct fp_hubble_ep_flags *f)
+{
+	if (f->apiserver)
+		ep->kind = FP_EP_APISERVER;
+	else if (f->host)
+		ep->kind = FP_EP_HOST;
+	else if (f->remote_node)
+		ep->kind = FP_EP_REMOTE_NODE;
+	else if (f->world)
+		ep->kind = FP_EP_WORLD;
+	else if (f->other)
+		ep->kind = FP_EP_OTHER;
+}
 
 #define FP_HUBBLE_MEMO_SLOTS 8192
 /* Real endpoint objects are under 2 KiB: larger ones are not remembered, and

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "lib/reader-hubble-int.h"
 #include "lib/reader-hubble.h"
 #include "lib/util-json.h"
 #include "lib/util-k8s.h"
@@ -151,12 +152,8 @@ parse_addr(struct fp_addr *out, json_t *ip, const char *key, struct fp_err *err)
 	return 0;
 }
 
-struct ep_flags {
-	bool host, remote_node, world, apiserver, other, k8s;
-};
-
 static void
-reserved_label(struct ep_flags *f, const char *name)
+reserved_label(struct fp_hubble_ep_flags *f, const char *name)
 {
 	if (strcmp(name, "host") == 0)
 		f->host = true;
@@ -171,7 +168,7 @@ reserved_label(struct ep_flags *f, const char *name)
 }
 
 static void
-reserved_identity(struct ep_flags *f, uint64_t id)
+reserved_identity(struct fp_hubble_ep_flags *f, uint64_t id)
 {
 	switch (id) {
 	case ID_HOST: f->host = true; break;
@@ -194,7 +191,7 @@ reserved_identity(struct ep_flags *f, uint64_t id)
  * value of k8s:io.kubernetes.pod.namespace.
  */
 static int
-parse_label(struct fp_endpoint *ep, struct ep_flags *f, const char **ns_label,
+parse_label(struct fp_endpoint *ep, struct fp_hubble_ep_flags *f, const char **ns_label,
 	    struct fp_arena *arena, const char *s, size_t len, const char *path, size_t idx,
 	    struct fp_err *err)
 {
@@ -291,7 +288,7 @@ static int
 parse_endpoint(struct fp_endpoint *ep, json_t *flow, const char *which,
 	       const struct fp_addr *addr, struct fp_arena *arena, struct fp_err *err)
 {
-	struct ep_flags f = { 0 };
+	struct fp_hubble_ep_flags f = { 0 };
 	const char *ns = NULL, *ns_label = NULL, *pod = NULL;
 	size_t ns_len = 0, pod_len = 0;
 	json_t *obj, *labels, *v;
@@ -363,16 +360,7 @@ parse_endpoint(struct fp_endpoint *ep, json_t *flow, const char *which,
 		return parse_workloads(ep, obj, arena, path, err);
 	}
 	ep->n_labels = 0;
-	if (f.apiserver)
-		ep->kind = FP_EP_APISERVER;
-	else if (f.host)
-		ep->kind = FP_EP_HOST;
-	else if (f.remote_node)
-		ep->kind = FP_EP_REMOTE_NODE;
-	else if (f.world)
-		ep->kind = FP_EP_WORLD;
-	else if (f.other)
-		ep->kind = FP_EP_OTHER;
+	fp_hubble__reserved_kind(ep, &f);
 	return 0;
 }
 
